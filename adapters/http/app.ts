@@ -1,0 +1,135 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import type { DeviceIdentity } from "../../core/model.ts";
+import type { DeviceAuthenticator } from "../../core/ports.ts";
+import type { VideoSessionUseCases } from "../../core/use-cases/index.ts";
+import { docsPage } from "./docs.ts";
+import { registerSessionRoutes } from "./handlers.ts";
+import { ProblemAnswer, problem } from "./problem.ts";
+
+export interface HttpAppOptions {
+  useCases: VideoSessionUseCases;
+  authenticator: DeviceAuthenticator;
+  /** Where the API lives; the shipped app uses /video. */
+  basePath?: string;
+  /** Logs what no answer can explain (a bug); never given a token or a device code. */
+  logError?: (message: string, error: unknown) => void;
+}
+
+export type HttpEnv = { Variables: { identity: DeviceIdentity } };
+
+const maxBodyBytes = 16 * 1024;
+
+/** The service's HTTP face: the app's endpoints, their OpenAPI description and docs. */
+export function createHttpApp(options: HttpAppOptions) {
+  const basePath = options.basePath ?? "/video";
+  const app = new OpenAPIHono<HttpEnv>({
+    // `/x` and `/x/` route the same: the shipped app has sent both.
+    strict: false,
+    defaultHook: (result) => {
+      if (result.success) return;
+      return problem({
+        status: 400,
+        title: "Invalid request",
+        detail: "The request does not match the API's schema.",
+        errors: result.error.issues.map((issue) => ({
+          path: issue.path.join(".") || result.target,
+          message: issue.message,
+        })),
+      });
+    },
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof ProblemAnswer) return error.response;
+    if (error instanceof HTTPException) {
+      return problem({
+        status: error.status === 500 ? 400 : (error.status as 400),
+        title: error.status === 415 ? "Unsupported media type" : "Invalid request",
+        detail:
+          error.status === 415
+            ? "Send application/json (or, to create a session, application/x-www-form-urlencoded)."
+            : error.message,
+      });
+    }
+    options.logError?.(`unhandled error on ${c.req.method} ${c.req.path}`, error);
+    return problem({
+      status: 500,
+      title: "Internal error",
+      detail: "Something broke on our side.",
+    });
+  });
+  app.notFound((c) =>
+    problem({
+      status: 404,
+      title: "Not found",
+      detail: `No route for ${c.req.method} ${c.req.path}.`,
+    }),
+  );
+
+  const api = new OpenAPIHono<HttpEnv>({ strict: false, defaultHook: app.defaultHook });
+  api.use("*", bodyLimit({ maxSize: maxBodyBytes, onError: () => tooLarge() }));
+  api.use("*", async (c, next) => {
+    const identity = await authenticate(c, options.authenticator);
+    if (identity instanceof Response) return identity;
+    c.set("identity", identity);
+    await next();
+  });
+  registerSessionRoutes(api, options.useCases);
+  app.route(basePath, api);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "deviceJwt", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "A JWT signed by the device's key, with client_id and device_code claims.",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "BCSC Video API",
+      version: "2.0.0",
+      description: "Video identity-verification sessions for the BC Services Card app.",
+    },
+    servers: [{ url: basePath }],
+  });
+  app.get("/docs", (c) => c.html(docsPage("/openapi.json")));
+  return app;
+}
+
+async function authenticate(
+  c: Context,
+  authenticator: DeviceAuthenticator,
+): Promise<DeviceIdentity | Response> {
+  const header = c.req.header("authorization") ?? "";
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) {
+    return unauthorized(header ? "malformed" : "missing", "A device bearer token is required.");
+  }
+  const result = await authenticator.authenticate(match[1]);
+  if (result.ok) return result.identity;
+  return unauthorized(result.reason, `The bearer token was refused (${result.reason}).`);
+}
+
+function unauthorized(reason: string, detail: string): Response {
+  const challenge =
+    reason === "missing"
+      ? 'Bearer realm="bcsc-video"'
+      : `Bearer realm="bcsc-video", error="invalid_token", error_description="${reason}"`;
+  return problem({
+    status: 401,
+    title: "Unauthorized",
+    detail,
+    headers: { "www-authenticate": challenge },
+  });
+}
+
+function tooLarge(): Response {
+  return problem({
+    status: 413,
+    title: "Payload too large",
+    detail: `Request bodies are limited to ${maxBodyBytes} bytes.`,
+  });
+}

@@ -1,0 +1,112 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { DomainError } from "../../core/errors.ts";
+import type { VideoSessionUseCases } from "../../core/use-cases/index.ts";
+import type { HttpEnv } from "./app.ts";
+import { videoCall, videoSession } from "./present.ts";
+import { ProblemAnswer, problem, problemFor, unwrap } from "./problem.ts";
+import * as routes from "./routes.ts";
+
+const sessionCommands = {
+  started: "start",
+  session_started: "start",
+  ended: "end",
+  session_ended: "end",
+} as const;
+
+function mismatch(field: string, where: string): ProblemAnswer {
+  return new ProblemAnswer(
+    problem({
+      status: 400,
+      title: "Invalid request",
+      detail: `The body's ${field} does not match the ${where}.`,
+      errors: [{ path: field, message: `must equal the ${where}` }],
+    }),
+  );
+}
+
+export function registerSessionRoutes(app: OpenAPIHono<HttpEnv>, useCases: VideoSessionUseCases) {
+  app.openapi(routes.createSession, async (c) => {
+    const identity = c.get("identity");
+    const isJson = c.req.header("content-type")?.includes("json");
+    const body = isJson ? c.req.valid("json") : c.req.valid("form");
+    const wrong: DomainError | undefined =
+      body.client_id !== identity.clientId
+        ? { kind: "identity_mismatch", field: "client_id" }
+        : body.device_code !== identity.deviceCode
+          ? { kind: "identity_mismatch", field: "device_code" }
+          : undefined;
+    if (wrong) throw new ProblemAnswer(problemFor(wrong));
+    const created = unwrap(await useCases.createSession.execute(identity));
+    return c.json(videoSession(created), created.created ? 201 : 200);
+  });
+
+  app.openapi(routes.getSession, async (c) => {
+    const sessionId = c.req.valid("param").session_id;
+    const view = unwrap(await useCases.getSession.execute(c.get("identity"), sessionId));
+    return c.json(videoSession(view), 200);
+  });
+
+  app.openapi(routes.updateSession, async (c) => {
+    const command = sessionCommands[c.req.valid("json").status];
+    const sessionId = c.req.valid("param").session_id;
+    const view = unwrap(
+      await useCases.updateSession.execute(c.get("identity"), sessionId, command),
+    );
+    return c.json(videoSession(view), 200);
+  });
+
+  app.openapi(routes.deleteSession, async (c) => {
+    const sessionId = c.req.valid("param").session_id;
+    unwrap(await useCases.updateSession.execute(c.get("identity"), sessionId, "close"));
+    return c.body(null, 204);
+  });
+
+  app.openapi(routes.createCall, async (c) => {
+    const { session_id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    if (body.session_id !== undefined && body.session_id !== session_id) {
+      throw mismatch("session_id", "path's session id");
+    }
+    const reported = await useCases.reportCall.execute(
+      c.get("identity"),
+      session_id,
+      { mode: "create", clientCallId: body.client_call_id },
+      body.status,
+    );
+    const { call, created } = unwrap(reported);
+    return c.json(videoCall(call), created ? 201 : 200);
+  });
+
+  app.openapi(routes.updateCall, async (c) => {
+    const { session_id, client_call_id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    if (body.session_id !== undefined && body.session_id !== session_id) {
+      throw mismatch("session_id", "path's session id");
+    }
+    if (body.client_call_id !== undefined && body.client_call_id !== client_call_id) {
+      throw mismatch("client_call_id", "path's call id");
+    }
+    const reported = await useCases.reportCall.execute(
+      c.get("identity"),
+      session_id,
+      { mode: "existing", clientCallId: client_call_id },
+      body.status,
+    );
+    return c.json(videoCall(unwrap(reported).call), 200);
+  });
+
+  app.openapi(routes.updateCurrentCall, async (c) => {
+    const { session_id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    if (body.session_id !== undefined && body.session_id !== session_id) {
+      throw mismatch("session_id", "path's session id");
+    }
+    const reported = await useCases.reportCall.execute(
+      c.get("identity"),
+      session_id,
+      { mode: "named-or-current", clientCallId: body.client_call_id },
+      body.status,
+    );
+    return c.json(videoCall(unwrap(reported).call), 200);
+  });
+}

@@ -1,0 +1,121 @@
+import { Pool } from "undici";
+import { z } from "zod";
+import { UpstreamError } from "../../core/errors.ts";
+import type { RoomAssignment } from "../../core/model.ts";
+import type { AccessTokens, Rooms } from "../../core/ports.ts";
+
+export interface MaxConfSettings {
+  baseUrl: string;
+  timeoutMs: number;
+}
+
+const roomAnswer = z.object({
+  name: z.string().min(1),
+  guest_pin: z.union([z.string(), z.number()]).transform(String),
+  aliases: z.array(z.object({ alias: z.string().min(1) })).min(1),
+});
+const roomList = z.array(z.object({ name: z.string() }));
+
+interface Answer {
+  status: number;
+  headers: Record<string, unknown>;
+  text: string;
+}
+
+/** MaxConf's private room API, authorised with an Entra bearer token over a keep-alive pool. */
+export class MaxConfRooms implements Rooms {
+  private readonly pool: Pool;
+  private readonly basePath: string;
+
+  constructor(
+    private readonly settings: MaxConfSettings,
+    private readonly tokens: AccessTokens,
+  ) {
+    const url = new URL(settings.baseUrl);
+    this.pool = new Pool(url.origin, { connections: 16, pipelining: 1 });
+    this.basePath = url.pathname.replace(/\/$/, "");
+  }
+
+  async create(uuiData: string): Promise<RoomAssignment> {
+    const answer = await this.send("POST", `/room/create?uuiData=${encodeURIComponent(uuiData)}`);
+    if (answer.status !== 200) throw failure(answer);
+    const room = roomAnswer.safeParse(parseJson(answer.text));
+    if (!room.success)
+      throw new UpstreamError("maxconf", "bad_answer", "room create answered without a room");
+    const alias = room.data.aliases[0]?.alias ?? room.data.name;
+    return { name: room.data.name, alias, guestPin: room.data.guest_pin };
+  }
+
+  async delete(roomName: string): Promise<void> {
+    const answer = await this.send("DELETE", `/room/${encodeURIComponent(roomName)}`);
+    // 404: MaxConf already deleted it (after Pexip's conference_ended) — the goal is reached.
+    if (answer.status === 204 || answer.status === 200 || answer.status === 404) return;
+    throw failure(answer);
+  }
+
+  async list(): Promise<string[]> {
+    const answer = await this.send("GET", "/rooms");
+    if (answer.status !== 200) throw failure(answer);
+    const rooms = roomList.safeParse(parseJson(answer.text));
+    if (!rooms.success) throw new UpstreamError("maxconf", "bad_answer", "room list is not a list");
+    return rooms.data.map((room) => room.name);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  /** One request; a 401 means our token went bad, so it is replaced and the request sent once more. */
+  private async send(method: string, path: string): Promise<Answer> {
+    const token = await this.tokens.get();
+    const first = await this.request(method, path, token);
+    if (first.status !== 401) return first;
+    this.tokens.invalidate(token);
+    return this.request(method, path, await this.tokens.get());
+  }
+
+  private async request(method: string, path: string, token: string): Promise<Answer> {
+    try {
+      const response = await this.pool.request({
+        method,
+        path: `${this.basePath}${path}`,
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(this.settings.timeoutMs),
+      });
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        text: await response.body.text(),
+      };
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === "TimeoutError";
+      throw new UpstreamError(
+        "maxconf",
+        timedOut ? "timeout" : "unavailable",
+        `MaxConf ${method} ${path.split("?")[0]} ${timedOut ? "timed out" : `failed: ${String(error)}`}`,
+      );
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function failure(answer: Answer): UpstreamError {
+  const detail = `MaxConf answered ${answer.status}`;
+  if (answer.status === 429 || answer.status >= 500) {
+    const seconds = Number(answer.headers["retry-after"]);
+    return new UpstreamError(
+      "maxconf",
+      "unavailable",
+      detail,
+      Number.isFinite(seconds) ? seconds : undefined,
+    );
+  }
+  return new UpstreamError("maxconf", "bad_answer", detail);
+}

@@ -1,0 +1,159 @@
+import { Pool } from "undici";
+import { z } from "zod";
+import { UpstreamError } from "../../core/errors.ts";
+import type { AccessTokens, Clock } from "../../core/ports.ts";
+
+export interface EntraSettings {
+  /** e.g. https://login.microsoftonline.com — the tenant is appended. */
+  authority: string;
+  tenant: string;
+  clientId: string;
+  clientSecret: string;
+  /** For MaxConf: api://{maxconf_app_client_id}/.default */
+  scope: string;
+  timeoutMs: number;
+}
+
+interface CachedToken {
+  value: string;
+  /** After this the token is not handed out any more. */
+  staleAt: number;
+  /** After this a fresh token is fetched in the background while this one is still served. */
+  refreshAt: number;
+}
+
+const tokenAnswer = z.object({
+  access_token: z.string().min(1),
+  expires_in: z.coerce.number().positive(),
+  token_type: z.string().optional(),
+});
+
+/** Like Microsoft's own client: stop using a token 5 minutes before it expires. */
+const expirySkewMs = 300_000;
+
+/**
+ * Client-credentials tokens from Microsoft Entra. A token is fetched only when none is fresh;
+ * concurrent callers share one fetch; it is renewed in the background at half its lifetime.
+ */
+export class EntraAccessTokens implements AccessTokens {
+  private cached?: CachedToken;
+  private fetching?: Promise<CachedToken>;
+  private readonly pool: Pool;
+  private readonly tokenPath: string;
+
+  constructor(
+    private readonly settings: EntraSettings,
+    private readonly clock: Clock,
+  ) {
+    const url = new URL(
+      `${settings.authority.replace(/\/$/, "")}/${settings.tenant}/oauth2/v2.0/token`,
+    );
+    this.pool = new Pool(url.origin, { connections: 4 });
+    this.tokenPath = url.pathname;
+  }
+
+  async get(): Promise<string> {
+    const now = this.clock.now();
+    const cached = this.cached;
+    if (cached && now < cached.staleAt) {
+      if (now >= cached.refreshAt) this.fetchOnce().catch(() => {}); // the next get() retries
+      return cached.value;
+    }
+    return (await this.fetchOnce()).value;
+  }
+
+  invalidate(token: string): void {
+    if (this.cached?.value === token) this.cached = undefined;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private fetchOnce(): Promise<CachedToken> {
+    this.fetching ??= this.fetchToken().finally(() => {
+      this.fetching = undefined;
+    });
+    return this.fetching;
+  }
+
+  private async fetchToken(): Promise<CachedToken> {
+    const { clientId, clientSecret, scope, timeoutMs } = this.settings;
+    const body = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: clientId,
+      client_secret: clientSecret,
+      scope,
+    }).toString();
+    let answer: { statusCode: number; headers: Record<string, unknown>; text: string };
+    try {
+      const response = await this.pool.request({
+        method: "POST",
+        path: this.tokenPath,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      answer = {
+        statusCode: response.statusCode,
+        headers: response.headers,
+        text: await response.body.text(),
+      };
+    } catch (error) {
+      throw transportFailure(error);
+    }
+    if (answer.statusCode !== 200)
+      throw statusFailure(answer.statusCode, answer.headers, answer.text);
+    const parsed = tokenAnswer.safeParse(safeJson(answer.text));
+    if (!parsed.success) {
+      throw new UpstreamError(
+        "token-server",
+        "bad_answer",
+        "token endpoint answered without a token",
+      );
+    }
+    const fetchedAt = this.clock.now();
+    const lifetimeMs = parsed.data.expires_in * 1000;
+    const token: CachedToken = {
+      value: parsed.data.access_token,
+      staleAt: fetchedAt + lifetimeMs - Math.min(expirySkewMs, lifetimeMs / 4),
+      refreshAt: fetchedAt + lifetimeMs / 2,
+    };
+    this.cached = token;
+    return token;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function transportFailure(error: unknown): UpstreamError {
+  const timedOut = error instanceof Error && error.name === "TimeoutError";
+  return new UpstreamError(
+    "token-server",
+    timedOut ? "timeout" : "unavailable",
+    `token endpoint ${timedOut ? "timed out" : "unreachable"}: ${String(error)}`,
+  );
+}
+
+function statusFailure(status: number, headers: Record<string, unknown>, text: string) {
+  // Entra explains refusals in error_description; keep its first line (the AADSTS code).
+  const description = String(
+    (safeJson(text) as { error_description?: string })?.error_description ?? "",
+  );
+  const detail = `token endpoint answered ${status} ${description.split("\n")[0] ?? ""}`.trim();
+  if (status === 429 || status >= 500) {
+    return new UpstreamError("token-server", "unavailable", detail, retryAfterSeconds(headers));
+  }
+  return new UpstreamError("token-server", "bad_answer", detail);
+}
+
+function retryAfterSeconds(headers: Record<string, unknown>): number | undefined {
+  const seconds = Number(headers["retry-after"]);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}

@@ -1,0 +1,88 @@
+import { inTransaction, type SqlDatabase } from "./database.ts";
+
+const live = "('allocating', 'session_granted', 'session_started')";
+const waiting = "('session_granted', 'session_started')";
+
+/** Schema versions in order; a version, once released, is never edited — add a new one. */
+const migrations: string[] = [
+  `
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    device_code TEXT NOT NULL,
+    destination_name TEXT NOT NULL,
+    destination_host TEXT NOT NULL,
+    state TEXT NOT NULL,
+    reason TEXT,
+    uui_data TEXT NOT NULL,
+    room_name TEXT,
+    room_alias TEXT,
+    guest_pin TEXT,
+    created_at INTEGER NOT NULL,
+    status_at INTEGER NOT NULL,
+    last_activity_at INTEGER NOT NULL,
+    agent_reached_at INTEGER,
+    version INTEGER NOT NULL
+  );
+  -- One live session per device, enforced by the database itself.
+  CREATE UNIQUE INDEX sessions_live_device ON sessions (client_id, device_code)
+    WHERE state IN ${live};
+  CREATE INDEX sessions_waiting ON sessions (destination_name, created_at)
+    WHERE state IN ${waiting} AND agent_reached_at IS NULL;
+  CREATE INDEX sessions_idle ON sessions (destination_name, last_activity_at)
+    WHERE state IN ${waiting};
+
+  CREATE TABLE calls (
+    call_id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions (id),
+    client_call_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    status_at INTEGER NOT NULL,
+    UNIQUE (session_id, client_call_id)
+  );
+  CREATE INDEX calls_live ON calls (session_id, created_at)
+    WHERE state NOT IN ('call_ended', 'call_error');
+
+  -- The audit trail: every status update, who sent it and when.
+  CREATE TABLE session_events (
+    id INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions (id),
+    call_id TEXT,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX session_events_session ON session_events (session_id, id);
+
+  -- The outbox of room deletions owed to MaxConf.
+  CREATE TABLE room_deletions (
+    id INTEGER PRIMARY KEY,
+    room_name TEXT NOT NULL,
+    owed_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    delivered_at INTEGER
+  );
+  CREATE INDEX room_deletions_pending ON room_deletions (next_attempt_at)
+    WHERE delivered_at IS NULL;
+  `,
+];
+
+/** Brings the schema up to date; each step runs in its own transaction with its version bump. */
+export function migrate(db: SqlDatabase): number {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  const row = db.prepare("SELECT MAX(version) AS version FROM schema_version").get();
+  let current = Number(row?.version ?? 0);
+  for (const [index, sql] of migrations.entries()) {
+    const version = index + 1;
+    if (version <= current) continue;
+    inTransaction(db, () => {
+      db.exec(sql);
+      db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(version);
+    });
+    current = version;
+  }
+  return current;
+}

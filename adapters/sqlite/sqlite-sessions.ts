@@ -1,0 +1,239 @@
+import type { Call, CallState, Session, SessionEvent, SessionState } from "../../core/model.ts";
+import type { PendingRoomDeletion, SessionChange, Sessions } from "../../core/ports.ts";
+import { inTransaction, type Row, type SqlDatabase, type SqlValue } from "./database.ts";
+
+const live = "('allocating', 'session_granted', 'session_started')";
+const waiting = "('session_granted', 'session_started')";
+const sessionColumns = `id, client_id, device_code, destination_name, destination_host, state, reason,
+  uui_data, room_name, room_alias, guest_pin, created_at, status_at, last_activity_at,
+  agent_reached_at, version`;
+
+/** The session store on SQLite: sessions, calls, the audit trail and the room-deletion outbox. */
+export class SqliteSessions implements Sessions {
+  private readonly sql;
+
+  constructor(private readonly db: SqlDatabase) {
+    const prepare = (text: string) => db.prepare(text);
+    this.sql = {
+      insertSession: prepare(
+        `INSERT INTO sessions (${sessionColumns}) VALUES (${placeholders(16)})`,
+      ),
+      getSession: prepare(`SELECT ${sessionColumns} FROM sessions WHERE id = ?`),
+      findLive: prepare(
+        `SELECT ${sessionColumns} FROM sessions
+         WHERE client_id = ? AND device_code = ? AND state IN ${live}`,
+      ),
+      updateSession: prepare(
+        `UPDATE sessions SET state = ?, reason = ?, room_name = ?, room_alias = ?, guest_pin = ?,
+           status_at = ?, last_activity_at = ?, agent_reached_at = ?, version = ?
+         WHERE id = ? AND version = ?`,
+      ),
+      upsertCall: prepare(
+        `INSERT INTO calls (call_id, session_id, client_call_id, state, created_at, status_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (call_id) DO UPDATE SET state = excluded.state, status_at = excluded.status_at`,
+      ),
+      getCall: prepare(`SELECT * FROM calls WHERE session_id = ? AND client_call_id = ?`),
+      liveCall: prepare(
+        `SELECT * FROM calls WHERE session_id = ? AND state NOT IN ('call_ended', 'call_error')
+         ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+      ),
+      insertEvent: prepare(
+        `INSERT INTO session_events (session_id, call_id, kind, status, actor, at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      waitingAhead: prepare(
+        `SELECT COUNT(*) AS ahead FROM sessions
+         WHERE destination_name = ? AND state IN ${waiting} AND agent_reached_at IS NULL
+           AND (created_at < ? OR (created_at = ? AND id < ?))`,
+      ),
+      idleSince: prepare(
+        `SELECT ${sessionColumns} FROM sessions
+         WHERE destination_name = ? AND state IN ${waiting} AND last_activity_at < ?`,
+      ),
+      oweRoomDeletion: prepare(
+        `INSERT INTO room_deletions (room_name, owed_at, next_attempt_at) VALUES (?, ?, ?)`,
+      ),
+      pendingDeletions: prepare(
+        `SELECT id, room_name, attempts FROM room_deletions
+         WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
+      ),
+      deletionDone: prepare(`UPDATE room_deletions SET delivered_at = ? WHERE id = ?`),
+      deletionFailed: prepare(
+        `UPDATE room_deletions SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?`,
+      ),
+    };
+  }
+
+  async insertUnlessLive(session: Session, event: SessionEvent): Promise<Session | undefined> {
+    return inTransaction(this.db, () => {
+      const existing = this.sql.findLive.get(session.clientId, session.deviceCode);
+      if (existing) return toSession(existing);
+      this.sql.insertSession.run(...sessionValues(session));
+      this.insertEvent(event);
+      return undefined;
+    });
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    const row = this.sql.getSession.get(id);
+    return row && toSession(row);
+  }
+
+  async findLive(identity: { clientId: string; deviceCode: string }) {
+    const row = this.sql.findLive.get(identity.clientId, identity.deviceCode);
+    return row && toSession(row);
+  }
+
+  async save(change: SessionChange): Promise<boolean> {
+    const { session } = change;
+    return inTransaction(this.db, () => {
+      const updated = this.sql.updateSession.run(
+        session.state,
+        session.reason ?? null,
+        session.room?.name ?? null,
+        session.room?.alias ?? null,
+        session.room?.guestPin ?? null,
+        session.statusAt,
+        session.lastActivityAt,
+        session.agentReachedAt ?? null,
+        session.version,
+        session.id,
+        change.expectedVersion,
+      );
+      if (Number(updated.changes) !== 1) return false;
+      for (const call of change.calls ?? []) {
+        this.sql.upsertCall.run(
+          call.callId,
+          call.sessionId,
+          call.clientCallId,
+          call.state,
+          call.createdAt,
+          call.statusAt,
+        );
+      }
+      for (const event of change.events) this.insertEvent(event);
+      const owedAt = session.statusAt;
+      for (const room of change.roomDeletions ?? []) {
+        this.sql.oweRoomDeletion.run(room, owedAt, owedAt);
+      }
+      return true;
+    });
+  }
+
+  async getCall(sessionId: string, clientCallId: string): Promise<Call | undefined> {
+    const row = this.sql.getCall.get(sessionId, clientCallId);
+    return row && toCall(row);
+  }
+
+  async liveCall(sessionId: string): Promise<Call | undefined> {
+    const row = this.sql.liveCall.get(sessionId);
+    return row && toCall(row);
+  }
+
+  async queuePosition(session: Session): Promise<number> {
+    const isWaiting =
+      (session.state === "session_granted" || session.state === "session_started") &&
+      session.agentReachedAt === undefined;
+    if (!isWaiting) return 0;
+    const row = this.sql.waitingAhead.get(
+      session.destinationName,
+      session.createdAt,
+      session.createdAt,
+      session.id,
+    );
+    return Number(row?.ahead ?? 0) + 1;
+  }
+
+  async idleSince(destinationName: string, cutoff: number): Promise<Session[]> {
+    return this.sql.idleSince.all(destinationName, cutoff).map(toSession);
+  }
+
+  async pendingRoomDeletions(now: number, limit: number): Promise<PendingRoomDeletion[]> {
+    return this.sql.pendingDeletions.all(now, limit).map((row) => ({
+      id: Number(row.id),
+      roomName: String(row.room_name),
+      attempts: Number(row.attempts),
+    }));
+  }
+
+  async roomDeletionDone(id: number, at: number): Promise<void> {
+    this.sql.deletionDone.run(at, id);
+  }
+
+  async roomDeletionFailed(id: number, retryAt: number): Promise<void> {
+    this.sql.deletionFailed.run(retryAt, id);
+  }
+
+  private insertEvent(event: SessionEvent): void {
+    this.sql.insertEvent.run(
+      event.sessionId,
+      event.callId ?? null,
+      event.kind,
+      event.status,
+      event.actor,
+      event.at,
+    );
+  }
+}
+
+const placeholders = (count: number) => Array.from({ length: count }, () => "?").join(", ");
+
+function sessionValues(s: Session): SqlValue[] {
+  return [
+    s.id,
+    s.clientId,
+    s.deviceCode,
+    s.destinationName,
+    s.destinationHost,
+    s.state,
+    s.reason ?? null,
+    s.uuiData,
+    s.room?.name ?? null,
+    s.room?.alias ?? null,
+    s.room?.guestPin ?? null,
+    s.createdAt,
+    s.statusAt,
+    s.lastActivityAt,
+    s.agentReachedAt ?? null,
+    s.version,
+  ];
+}
+
+function toSession(row: Row): Session {
+  const optional = (value: SqlValue) => (value === null ? undefined : value);
+  return {
+    id: String(row.id),
+    clientId: String(row.client_id),
+    deviceCode: String(row.device_code),
+    destinationName: String(row.destination_name),
+    destinationHost: String(row.destination_host),
+    state: String(row.state) as SessionState,
+    reason: optional(row.reason ?? null) as string | undefined,
+    uuiData: String(row.uui_data),
+    room:
+      row.room_name === null
+        ? undefined
+        : {
+            name: String(row.room_name),
+            alias: String(row.room_alias),
+            guestPin: String(row.guest_pin),
+          },
+    createdAt: Number(row.created_at),
+    statusAt: Number(row.status_at),
+    lastActivityAt: Number(row.last_activity_at),
+    agentReachedAt: row.agent_reached_at === null ? undefined : Number(row.agent_reached_at),
+    version: Number(row.version),
+  };
+}
+
+function toCall(row: Row): Call {
+  return {
+    sessionId: String(row.session_id),
+    callId: String(row.call_id),
+    clientCallId: String(row.client_call_id),
+    state: String(row.state) as CallState,
+    createdAt: Number(row.created_at),
+    statusAt: Number(row.status_at),
+  };
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const url = z.url();
+
+/** Every setting of the service, from the environment; see .env.example. */
+export const serviceConfigSchema = z
+  .object({
+    PORT: port.default(8080),
+    HOST: z.string().default("127.0.0.1"),
+    API_BASE_PATH: z.string().startsWith("/").default("/video"),
+    DATABASE_PATH: z.string().default("./data/video-api.db"),
+    SQLITE_SYNCHRONOUS: z.enum(["FULL", "NORMAL"]).default("FULL"),
+    ENTRA_AUTHORITY: url.default("https://login.microsoftonline.com"),
+    ENTRA_TENANT: z.string().min(1),
+    ENTRA_CLIENT_ID: z.string().min(1),
+    ENTRA_CLIENT_SECRET: z.string().min(1),
+    ENTRA_SCOPE: z.string().min(1),
+    MAXCONF_URL: url,
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+    BCSC_CLIENT_KEYS_FILE: z.string().min(1).optional(),
+    DESTINATION_NAME: z.string().default("Test Harness Queue Destination"),
+    DESTINATION_HOST: z.string().min(1),
+    DESTINATION_MAX_INACTIVE_SECONDS: z.coerce.number().int().positive().default(600),
+  })
+  .refine((config) => config.BCSC_CLIENT_KEYS_FILE, {
+    message: "set BCSC_CLIENT_KEYS_FILE: device tokens cannot be verified without client keys",
+    path: ["BCSC_CLIENT_KEYS_FILE"],
+  });
+
+export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+
+/** Parses the environment; one error lists every bad or missing setting. */
+export function loadServiceConfig(env: Record<string, string | undefined>): ServiceConfig {
+  const parsed = serviceConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,70 @@
+import type { VideoSessionUseCases } from "../../core/use-cases/index.ts";
+
+/** A clock that can also wake us: the system's, or the tests' virtual one. */
+export interface Timers {
+  now(): number;
+  setTimer(ms: number, fn: () => void): () => void;
+}
+
+const deletionSweepMs = 1_000;
+const expirySweepMs = 5_000;
+
+/**
+ * The background work: delivering owed room deletions and expiring idle sessions. Each job runs
+ * one at a time; a kick runs the deletion job now instead of at its next sweep.
+ */
+export function startWorkers(useCases: VideoSessionUseCases, timers: Timers) {
+  const running = new Set<Promise<unknown>>();
+  let stopped = false;
+
+  const job = (name: string, work: () => Promise<unknown>, everyMs: number) => {
+    let current: Promise<unknown> | undefined;
+    let again = false;
+    let cancel = () => {};
+    const run = () => {
+      if (stopped) return;
+      if (current) {
+        again = true;
+        return;
+      }
+      cancel();
+      current = work()
+        .catch((error) => console.error(`${name} failed`, error))
+        .finally(() => {
+          running.delete(current as Promise<unknown>);
+          current = undefined;
+          if (again) {
+            again = false;
+            run();
+          } else schedule();
+        });
+      running.add(current);
+    };
+    const schedule = () => {
+      if (!stopped) cancel = timers.setTimer(everyMs, run);
+    };
+    schedule();
+    return { run, cancel: () => cancel() };
+  };
+
+  const deletions = job(
+    "room deletion delivery",
+    () => useCases.deliverRoomDeletions.execute(),
+    deletionSweepMs,
+  );
+  const expiry = job("session expiry", () => useCases.expireIdleSessions.execute(), expirySweepMs);
+  deletions.run(); // deletions owed before a restart go out now
+
+  return {
+    kickDeletions: deletions.run,
+    stop() {
+      stopped = true;
+      deletions.cancel();
+      expiry.cancel();
+    },
+    /** Resolves when no job is running. */
+    async idle() {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
+  };
+}

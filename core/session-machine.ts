@@ -1,0 +1,57 @@
+import { setup } from "xstate";
+
+/**
+ * What may happen to a video session. The machine holds no data: the stored row is the state,
+ * and the actions name side effects for the use case to perform after saving.
+ */
+export type SessionEventType =
+  | { type: "ALLOCATE" }
+  | { type: "DENY" }
+  | { type: "ROOM_READY" }
+  | { type: "ROOM_FAILED" }
+  | { type: "START" }
+  | { type: "CALL_ACTIVITY" }
+  | { type: "END" }
+  | { type: "EXPIRE" };
+
+const leaveRoom = ["deleteRoom", "endLiveCall"] as const;
+
+export const sessionMachine = setup({
+  types: { events: {} as SessionEventType },
+  actions: {
+    // Performed by the use case through ports; declared here so the machine names them.
+    deleteRoom: () => {},
+    endLiveCall: () => {},
+  },
+}).createMachine({
+  id: "session",
+  initial: "requested",
+  states: {
+    requested: {
+      on: { ALLOCATE: "allocating", DENY: "session_not_granted" },
+    },
+    allocating: {
+      on: { ROOM_READY: "session_granted", ROOM_FAILED: "session_failed" },
+    },
+    session_granted: {
+      on: {
+        START: "session_started",
+        CALL_ACTIVITY: "session_started",
+        END: { target: "session_ended", actions: leaveRoom },
+        EXPIRE: { target: "session_expired", actions: leaveRoom },
+      },
+    },
+    session_started: {
+      on: {
+        START: "session_started",
+        CALL_ACTIVITY: "session_started",
+        END: { target: "session_ended", actions: leaveRoom },
+        EXPIRE: { target: "session_expired", actions: leaveRoom },
+      },
+    },
+    session_ended: { type: "final" },
+    session_expired: { type: "final" },
+    session_failed: { type: "final" },
+    session_not_granted: { type: "final" },
+  },
+});

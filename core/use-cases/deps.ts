@@ -1,0 +1,12 @@
+import type { Clock, Destinations, Ids, Rooms, Sessions } from "../ports.ts";
+
+/** What the use cases are built from; the composition root supplies the adapters. */
+export interface UseCaseDeps {
+  sessions: Sessions;
+  rooms: Rooms;
+  destinations: Destinations;
+  clock: Clock;
+  ids: Ids;
+  /** Called after a room deletion was owed, so delivery need not wait for the next sweep. */
+  roomDeletionOwed: () => void;
+}

@@ -1,0 +1,27 @@
+import { CreateSession } from "./create-session.ts";
+import { DeliverRoomDeletions } from "./deliver-room-deletions.ts";
+import type { UseCaseDeps } from "./deps.ts";
+import { ExpireIdleSessions } from "./expire-idle-sessions.ts";
+import { ReportCall } from "./report-call.ts";
+import { GetSession } from "./session-views.ts";
+import { UpdateSession } from "./update-session.ts";
+
+export type { CreatedSession } from "./create-session.ts";
+export type { UseCaseDeps } from "./deps.ts";
+export type { CallTarget, ReportedCall } from "./report-call.ts";
+export type { SessionView } from "./session-views.ts";
+export type { SessionCommand } from "./update-session.ts";
+
+/** Everything the service does, built once from its ports. */
+export function videoSessionUseCases(deps: UseCaseDeps) {
+  return {
+    createSession: new CreateSession(deps),
+    getSession: new GetSession(deps),
+    updateSession: new UpdateSession(deps),
+    reportCall: new ReportCall(deps),
+    expireIdleSessions: new ExpireIdleSessions(deps),
+    deliverRoomDeletions: new DeliverRoomDeletions(deps),
+  };
+}
+
+export type VideoSessionUseCases = ReturnType<typeof videoSessionUseCases>;

@@ -1,0 +1,144 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
+import { migrate } from "../../adapters/sqlite/migrations.ts";
+import { SqliteSessions } from "../../adapters/sqlite/sqlite-sessions.ts";
+import type { Session } from "../../core/model.ts";
+
+const newSession = (id: string, overrides: Partial<Session> = {}): Session => ({
+  id,
+  clientId: "app",
+  deviceCode: `device-${id}`,
+  destinationName: "dest",
+  destinationHost: "pexip.local",
+  state: "session_granted",
+  uuiData: "6869",
+  room: { name: `room-${id}`, alias: `alias-${id}`, guestPin: "1234" },
+  createdAt: 1000,
+  statusAt: 1000,
+  lastActivityAt: 1000,
+  version: 1,
+  ...overrides,
+});
+const event = (sessionId: string) => ({
+  sessionId,
+  kind: "session" as const,
+  status: "session_granted",
+  actor: "test",
+  at: 1000,
+});
+
+function openStore() {
+  const path = join(mkdtempSync(join(tmpdir(), "sessions-")), "test.db");
+  const db = openBetterSqlite(path);
+  return { db, path, store: new SqliteSessions(db) };
+}
+
+describe("SqliteSessions", () => {
+  it("runs in WAL mode and migrates idempotently", () => {
+    const { db } = openStore();
+    expect(db.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
+    expect(migrate(db)).toBe(1);
+  });
+
+  it("keeps one live session per device", async () => {
+    const { store } = openStore();
+    const first = newSession("a");
+    expect(await store.insertUnlessLive(first, event("a"))).toBeUndefined();
+    const again = await store.insertUnlessLive(
+      { ...newSession("b"), deviceCode: first.deviceCode },
+      event("b"),
+    );
+    expect(again?.id).toBe("a");
+    expect(await store.get("b")).toBeUndefined();
+  });
+
+  it("refuses a save computed from an old version", async () => {
+    const { store } = openStore();
+    const s = newSession("a");
+    await store.insertUnlessLive(s, event("a"));
+    const next = { ...s, state: "session_started" as const, version: 2 };
+    expect(await store.save({ session: next, expectedVersion: 1, events: [] })).toBe(true);
+    expect(
+      await store.save({ session: { ...next, version: 3 }, expectedVersion: 1, events: [] }),
+    ).toBe(false);
+    expect((await store.get("a"))?.state).toBe("session_started");
+  });
+
+  it("keeps every status update as an event, and owes room deletions in the same write", async () => {
+    const { db, store } = openStore();
+    const s = newSession("a");
+    await store.insertUnlessLive(s, event("a"));
+    const call = {
+      sessionId: "a",
+      callId: "c1",
+      clientCallId: "cc1",
+      state: "call_in_call" as const,
+      createdAt: 2000,
+      statusAt: 2000,
+    };
+    for (let i = 0; i < 3; i++) {
+      const current = (await store.get("a")) as Session;
+      await store.save({
+        session: { ...current, version: current.version + 1 },
+        expectedVersion: current.version,
+        calls: [call],
+        events: [
+          {
+            sessionId: "a",
+            callId: "c1",
+            kind: "call",
+            status: "call_in_call",
+            actor: "app",
+            at: 2000 + i,
+          },
+        ],
+      });
+    }
+    expect(
+      db.prepare("SELECT COUNT(*) AS n FROM session_events WHERE call_id = 'c1'").get(),
+    ).toEqual({ n: 3 });
+    expect(await store.liveCall("a")).toMatchObject({ clientCallId: "cc1", state: "call_in_call" });
+
+    const current = (await store.get("a")) as Session;
+    await store.save({
+      session: { ...current, state: "session_ended", statusAt: 5000, version: current.version + 1 },
+      expectedVersion: current.version,
+      events: [],
+      roomDeletions: ["room-a"],
+    });
+    const pending = await store.pendingRoomDeletions(5000, 10);
+    expect(pending).toMatchObject([{ roomName: "room-a", attempts: 0 }]);
+    await store.roomDeletionFailed(pending[0]?.id ?? 0, 9000);
+    expect(await store.pendingRoomDeletions(5000, 10)).toEqual([]);
+    expect(await store.pendingRoomDeletions(9000, 10)).toMatchObject([{ attempts: 1 }]);
+    await store.roomDeletionDone(pending[0]?.id ?? 0, 9000);
+    expect(await store.pendingRoomDeletions(99_000, 10)).toEqual([]);
+  });
+
+  it("places waiting sessions in creation order and skips those with an agent", async () => {
+    const { store } = openStore();
+    const sessions = ["a", "b", "c"].map((id, i) => newSession(id, { createdAt: 1000 + i }));
+    for (const s of sessions) await store.insertUnlessLive(s, event(s.id));
+    const positions = await Promise.all(sessions.map((s) => store.queuePosition(s)));
+    expect(positions).toEqual([1, 2, 3]);
+    const a = sessions[0] as Session;
+    await store.save({
+      session: { ...a, agentReachedAt: 3000, version: 2 },
+      expectedVersion: 1,
+      events: [],
+    });
+    expect(await store.queuePosition(sessions[2] as Session)).toBe(2);
+    expect(await store.queuePosition({ ...a, agentReachedAt: 3000 })).toBe(0);
+  });
+
+  it("survives reopening: what was committed is there", async () => {
+    const { db, path, store } = openStore();
+    await store.insertUnlessLive(newSession("a"), event("a"));
+    db.close();
+    const reopened = new SqliteSessions(openBetterSqlite(path));
+    expect((await reopened.get("a"))?.room?.name).toBe("room-a");
+  });
+});

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestStack, type TestStack } from "../support/stack.ts";
+
+/** Bad input gets a clear 4xx problem+json and changes nothing. */
+describe("bad input", () => {
+  let stack: TestStack;
+  let sessionId: string;
+  const app = () => stack.asDevice("device-bad-input");
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    const created = await app().call("POST", "/video/v2/sessions/", {
+      client_id: app().clientId,
+      device_code: app().deviceCode,
+    });
+    expect(created.status).toBe(201);
+    sessionId = String(created.body?.session_id);
+  });
+  afterAll(() => stack?.close());
+
+  const expectProblem = (
+    answer: { status: number; headers: Headers; body?: Record<string, unknown> },
+    status: number,
+  ) => {
+    expect(answer.status).toBe(status);
+    expect(answer.headers.get("content-type")).toContain("application/problem+json");
+    expect(answer.body).toMatchObject({
+      status,
+      title: expect.any(String),
+      type: expect.any(String),
+    });
+  };
+
+  /** The whole database, so a refused request can be shown to have written nothing. */
+  const snapshot = async () => {
+    const session = await stack.service.sessions.get(sessionId);
+    const live = await stack.service.sessions.liveCall(sessionId);
+    return JSON.stringify({ session, live, rooms: stack.simulators.maxconf.rooms().length });
+  };
+
+  const cases: [string, () => ReturnType<ReturnType<typeof app>["call"]>, number][] = [
+    [
+      "malformed JSON",
+      () => app().call("PUT", `/video/v2/sessions/${sessionId}`, '{"status": "started"'),
+      400,
+    ],
+    [
+      "wrong content type",
+      () =>
+        app().call("PUT", `/video/v2/sessions/${sessionId}`, "status=started", {
+          headers: { "content-type": "text/plain" },
+        }),
+      415,
+    ],
+    [
+      "no content type",
+      () =>
+        app().call("PUT", `/video/v2/sessions/${sessionId}`, "x", {
+          headers: { "content-type": "" },
+        }),
+      415,
+    ],
+    ["missing field", () => app().call("PUT", `/video/v2/sessions/${sessionId}`, {}), 400],
+    [
+      "extra field",
+      () =>
+        app().call("PUT", `/video/v2/sessions/${sessionId}`, { status: "started", admin: true }),
+      400,
+    ],
+    [
+      "unknown status",
+      () => app().call("PUT", `/video/v2/sessions/${sessionId}`, { status: "paused" }),
+      400,
+    ],
+    ["wrong type", () => app().call("PUT", `/video/v2/sessions/${sessionId}`, { status: 7 }), 400],
+    [
+      "unknown session",
+      () => app().call("PUT", "/video/v2/sessions/nope", { status: "started" }),
+      404,
+    ],
+    [
+      "unknown call",
+      () =>
+        app().call("PUT", `/video/v2/sessions/${sessionId}/calls/nope`, { status: "call_ended" }),
+      404,
+    ],
+    [
+      "refused call transition",
+      () =>
+        app().call("POST", `/video/v2/sessions/${sessionId}/calls`, {
+          client_call_id: "c-1",
+          status: "call_reconnected",
+        }),
+      409,
+    ],
+    [
+      "body session_id differs from the path",
+      () =>
+        app().call("PUT", `/video/v2/sessions/${sessionId}/calls`, {
+          session_id: "other",
+          status: "call_ringing",
+        }),
+      400,
+    ],
+    [
+      "body client_id differs from the token",
+      () =>
+        app().call("POST", "/video/v2/sessions", {
+          client_id: "someone-else",
+          device_code: "device-bad-input",
+        }),
+      403,
+    ],
+    [
+      "huge body",
+      () => app().call("PUT", `/video/v2/sessions/${sessionId}`, { status: "x".repeat(100_000) }),
+      413,
+    ],
+    ["unknown route", () => app().call("GET", "/video/v2/nothing-here"), 404],
+  ];
+
+  for (const [name, send, status] of cases) {
+    it(`${name} → ${status}, nothing written`, async () => {
+      const before = await snapshot();
+      expectProblem(await send(), status);
+      expect(await snapshot()).toBe(before);
+    });
+  }
+
+  it("a refused session transition names both statuses", async () => {
+    const other = stack.asDevice("device-ended");
+    const created = await other.call("POST", "/video/v2/sessions", {
+      client_id: other.clientId,
+      device_code: other.deviceCode,
+    });
+    const id = String(created.body?.session_id);
+    expect((await other.call("DELETE", `/video/v2/sessions/${id}`)).status).toBe(204);
+    expect((await other.call("DELETE", `/video/v2/sessions/${id}/`)).status).toBe(204); // harmless
+    const refused = await other.call("PUT", `/video/v2/sessions/${id}`, { status: "started" });
+    expectProblem(refused, 409);
+    expect(refused.body?.detail).toContain("session_ended");
+    expect(refused.body?.detail).toContain("session_started");
+  });
+
+  it("validation problems list each offending field", async () => {
+    const answer = await app().call("POST", `/video/v2/sessions/${sessionId}/calls`, {
+      client_call_id: 5,
+      status: "call_unknown",
+    });
+    expectProblem(answer, 400);
+    const paths = ((answer.body?.errors ?? []) as { path: string }[]).map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(["client_call_id", "status"]));
+  });
+
+  it("serves the OpenAPI 3.1 description and a docs page", async () => {
+    const spec = await (await fetch(`${stack.urls.api}/openapi.json`)).json();
+    expect(spec.openapi).toBe("3.1.0");
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        "/v2/sessions",
+        "/v2/sessions/{session_id}",
+        "/v2/sessions/{session_id}/calls",
+      ]),
+    );
+    const docs = await fetch(`${stack.urls.api}/docs`);
+    expect(await docs.text()).toContain("swagger-ui-bundle.js");
+    const asset = await fetch(`${stack.urls.api}/docs/assets/swagger-ui-bundle.js`);
+    expect(asset.status).toBe(200);
+  });
+});

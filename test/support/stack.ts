@@ -1,0 +1,48 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { signDeviceToken } from "../../apps/shared/dev-device.ts";
+import { type StackOptions, startStack } from "../../apps/stack/stack.ts";
+import { VirtualClock } from "../../simulators/control/clock.ts";
+
+/** The whole stack on ephemeral ports, a fresh database, and a virtual clock the test moves. */
+export async function startTestStack(options: Partial<StackOptions> = {}) {
+  const clock = new VirtualClock(Date.parse("2026-11-25T18:00:00Z"));
+  const seed = Number(process.env.SIM_SEED ?? 424242);
+  const stack = await startStack({
+    ports: { api: 0, tokenServer: 0, maxconf: 0, pexip: 0 },
+    dataDir: mkdtempSync(join(tmpdir(), "bcsc-stack-")),
+    clock,
+    seed,
+    agentJoinDelayMs: 3000,
+    env: { SQLITE_SYNCHRONOUS: "NORMAL" },
+    ...options,
+  });
+
+  /** Calls the API as a device: a bearer token signed by the dev device key. */
+  const asDevice = (deviceCode: string) => {
+    const call = async (method: string, path: string, body?: unknown, init: RequestInit = {}) => {
+      const token = await signDeviceToken(stack.device, deviceCode);
+      const headers = new Headers(init.headers);
+      headers.set("authorization", `Bearer ${token}`);
+      if (body !== undefined && !headers.has("content-type"))
+        headers.set("content-type", "application/json");
+      const response = await fetch(`${stack.urls.api}${path}`, {
+        method,
+        headers,
+        body: typeof body === "string" || body === undefined ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined,
+      };
+    };
+    return { clientId: stack.device.clientId, deviceCode, call };
+  };
+
+  return { ...stack, clock, seed, asDevice };
+}
+
+export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
