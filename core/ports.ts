@@ -6,6 +6,7 @@ import type {
   Session,
   SessionEvent,
 } from "./model.ts";
+import type { ServiceHours } from "./service-hours.ts";
 
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -56,9 +57,22 @@ export interface SessionChange {
   roomDeletions?: string[];
 }
 
+export type Insertion =
+  | { kind: "inserted" }
+  /** The device already has a live session: that one. */
+  | { kind: "existing"; session: Session }
+  /** The destination already has `maxLive` live sessions. */
+  | { kind: "full" };
+
+/** The service hours in force now (configuration). */
+export type CurrentServiceHours = () => ServiceHours;
+
 export interface Sessions {
-  /** Stores a new session unless the device already has a live one, which is returned instead. */
-  insertUnlessLive(session: Session, event: SessionEvent): Promise<Session | undefined>;
+  /**
+   * Stores a new session, atomically checking that the device has no live session and, for a live
+   * one, that its destination has fewer than `maxLive` live sessions.
+   */
+  insert(session: Session, event: SessionEvent, maxLive?: number): Promise<Insertion>;
   get(id: string): Promise<Session | undefined>;
   findLive(identity: DeviceIdentity): Promise<Session | undefined>;
   /** Applies the change atomically; false when the session's version moved on. */
@@ -88,5 +102,6 @@ export type PublicJwk = JsonWebKey & { kid?: string };
 
 /** The public keys registered for a mobile-app client id (empty when the client is unknown). */
 export interface ClientKeys {
-  keysFor(clientId: string): Promise<PublicJwk[]>;
+  /** `kid` names the key the token was signed with: a hint that a cached key set may be stale. */
+  keysFor(clientId: string, kid?: string): Promise<PublicJwk[]>;
 }

@@ -58,7 +58,7 @@ export class JwtDeviceAuthenticator implements DeviceAuthenticator {
     if (typeof clientId !== "string" || !header.alg || !acceptedAlgorithms.includes(header.alg)) {
       return refuse("malformed");
     }
-    const candidates = (await this.clientKeys.keysFor(clientId)).filter(
+    const candidates = (await this.clientKeys.keysFor(clientId, header.kid)).filter(
       (jwk) => (!header.kid || jwk.kid === header.kid) && (!jwk.alg || jwk.alg === header.alg),
     );
     if (candidates.length === 0) return refuse("unknown_client");

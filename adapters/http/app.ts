@@ -3,17 +3,21 @@ import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { DeviceIdentity } from "../../core/model.ts";
-import type { DeviceAuthenticator } from "../../core/ports.ts";
+import type { Clock, DeviceAuthenticator } from "../../core/ports.ts";
 import type { VideoSessionUseCases } from "../../core/use-cases/index.ts";
 import { docsPage } from "./docs.ts";
 import { registerSessionRoutes } from "./handlers.ts";
 import { ProblemAnswer, problem } from "./problem.ts";
+import { DeviceRateLimiter } from "./rate-limit.ts";
 
 export interface HttpAppOptions {
   useCases: VideoSessionUseCases;
   authenticator: DeviceAuthenticator;
   /** Where the API lives; the shipped app uses /video. */
   basePath?: string;
+  /** Creates and updates allowed per device and minute. */
+  rateLimitPerMinute: number;
+  clock: Clock;
   /** Logs what no answer can explain (a bug); never given a token or a device code. */
   logError?: (message: string, error: unknown) => void;
 }
@@ -69,12 +73,17 @@ export function createHttpApp(options: HttpAppOptions) {
     }),
   );
 
+  const limiter = new DeviceRateLimiter(options.rateLimitPerMinute, options.clock);
   const api = new OpenAPIHono<HttpEnv>({ strict: false, defaultHook: app.defaultHook });
   api.use("*", bodyLimit({ maxSize: maxBodyBytes, onError: () => tooLarge() }));
   api.use("*", async (c, next) => {
     const identity = await authenticate(c, options.authenticator);
     if (identity instanceof Response) return identity;
     c.set("identity", identity);
+    if (c.req.method !== "GET") {
+      const verdict = limiter.take(`${identity.clientId}\n${identity.deviceCode}`);
+      if (!verdict.allowed) return tooMany(verdict.retryAfterSeconds);
+    }
     await next();
   });
   registerSessionRoutes(api, options.useCases);
@@ -93,7 +102,6 @@ export function createHttpApp(options: HttpAppOptions) {
       version: "2.0.0",
       description: "Video identity-verification sessions for the BC Services Card app.",
     },
-    servers: [{ url: basePath }],
   });
   app.get("/docs", (c) => c.html(docsPage("/openapi.json")));
   return app;
@@ -131,5 +139,14 @@ function tooLarge(): Response {
     status: 413,
     title: "Payload too large",
     detail: `Request bodies are limited to ${maxBodyBytes} bytes.`,
+  });
+}
+
+function tooMany(retryAfterSeconds: number): Response {
+  return problem({
+    status: 429,
+    title: "Too many requests",
+    detail: "This device sends requests faster than allowed; retry later.",
+    headers: { "retry-after": String(retryAfterSeconds) },
   });
 }

@@ -2,7 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { DomainError } from "../../core/errors.ts";
 import type { VideoSessionUseCases } from "../../core/use-cases/index.ts";
 import type { HttpEnv } from "./app.ts";
-import { videoCall, videoSession } from "./present.ts";
+import { videoCall, videoDestination, videoSession } from "./present.ts";
 import { ProblemAnswer, problem, problemFor, unwrap } from "./problem.ts";
 import * as routes from "./routes.ts";
 
@@ -109,4 +109,10 @@ export function registerSessionRoutes(app: OpenAPIHono<HttpEnv>, useCases: Video
     );
     return c.json(videoCall(unwrap(reported).call), 200);
   });
+
+  app.openapi(routes.listDestinations, (c) =>
+    c.json(useCases.destinations().map(videoDestination), 200),
+  );
+
+  app.openapi(routes.getServiceHours, (c) => c.json(useCases.serviceHours(), 200));
 }

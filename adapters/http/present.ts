@@ -1,4 +1,4 @@
-import type { Call } from "../../core/model.ts";
+import type { Call, Destination } from "../../core/model.ts";
 import type { SessionView } from "../../core/use-cases/index.ts";
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -32,5 +32,20 @@ export function videoCall(call: Call) {
     client_call_id: call.clientCallId,
     status: call.state,
     status_date: seconds(call.statusAt),
+  };
+}
+
+export function videoDestination(destination: Destination) {
+  return {
+    destination_name: destination.name,
+    destination_priority: destination.priority,
+    destination_host: destination.host,
+    max_inactive_seconds: destination.maxInactiveSeconds,
+    ...(destination.maxActiveSessions === undefined
+      ? {}
+      : { max_active_sessions: destination.maxActiveSessions }),
+    ...(destination.numberOfAgents === undefined
+      ? {}
+      : { number_of_agents: destination.numberOfAgents }),
   };
 }

@@ -3,7 +3,9 @@ import {
   CallParams,
   CreateCallBody,
   CreateSessionBody,
+  DestinationList,
   Problem,
+  ServiceHoursSchema,
   SessionIdParam,
   SessionStatusBody,
   UpdateCallBody,
@@ -123,4 +125,22 @@ export const updateCurrentCall = createRoute({
     200: ok(VideoCall, "The call after the change"),
     ...problems(400, 401, 404, 409, 413, 415, 429),
   },
+});
+
+export const listDestinations = createRoute({
+  method: "get",
+  path: "/v2/destinations",
+  tags: ["Configuration"],
+  security,
+  summary: "Where sessions go",
+  responses: { 200: ok(DestinationList, "The destinations"), ...problems(401) },
+});
+
+export const getServiceHours = createRoute({
+  method: "get",
+  path: "/v2/service_hours",
+  tags: ["Configuration"],
+  security,
+  summary: "When sessions are granted",
+  responses: { 200: ok(ServiceHoursSchema, "The service hours"), ...problems(401) },
 });

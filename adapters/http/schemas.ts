@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { callStatuses, sessionStatuses } from "../../core/model.ts";
+import { weekdays } from "../../core/service-hours.ts";
 
 /** Identifiers are opaque strings; bounded so nothing huge reaches the store. */
 const id = (description: string) => z.string().min(1).max(200).openapi({ description });
@@ -84,3 +85,39 @@ export const CallParams = SessionIdParam.extend({
     param: { name: "client_call_id", in: "path" },
   }),
 });
+
+export const DestinationList = z
+  .array(
+    z.object({
+      destination_name: z.string(),
+      destination_priority: z.number().int(),
+      destination_host: z.string(),
+      max_active_sessions: z.number().int().optional(),
+      max_inactive_seconds: z.number().int(),
+      number_of_agents: z.number().int().optional(),
+    }),
+  )
+  .openapi("Destinations");
+
+const time = z.string().openapi({ example: "05:00" });
+export const ServiceHoursSchema = z
+  .object({
+    time_zone: z.string().openapi({ example: "America/Vancouver" }),
+    regular_service_periods: z.array(
+      z.object({
+        start_day: z.enum(weekdays),
+        end_day: z.enum(weekdays),
+        start_time: time,
+        end_time: time,
+      }),
+    ),
+    service_unavailable_periods: z.array(
+      z.object({
+        start_date: z.string(),
+        end_date: z.string(),
+        reason: z.enum(["MAINTENANCE", "HOLIDAY"]),
+        reason_description: z.string().optional(),
+      }),
+    ),
+  })
+  .openapi("ServiceHours");

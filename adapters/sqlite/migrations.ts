@@ -27,6 +27,7 @@ const migrations: string[] = [
   -- One live session per device, enforced by the database itself.
   CREATE UNIQUE INDEX sessions_live_device ON sessions (client_id, device_code)
     WHERE state IN ${live};
+  CREATE INDEX sessions_live_destination ON sessions (destination_name) WHERE state IN ${live};
   CREATE INDEX sessions_waiting ON sessions (destination_name, created_at)
     WHERE state IN ${waiting} AND agent_reached_at IS NULL;
   CREATE INDEX sessions_idle ON sessions (destination_name, last_activity_at)

@@ -1,5 +1,5 @@
 import type { Call, CallState, Session, SessionEvent, SessionState } from "../../core/model.ts";
-import type { PendingRoomDeletion, SessionChange, Sessions } from "../../core/ports.ts";
+import type { Insertion, PendingRoomDeletion, SessionChange, Sessions } from "../../core/ports.ts";
 import { inTransaction, type Row, type SqlDatabase, type SqlValue } from "./database.ts";
 
 const live = "('allocating', 'session_granted', 'session_started')";
@@ -17,6 +17,9 @@ export class SqliteSessions implements Sessions {
     this.sql = {
       insertSession: prepare(
         `INSERT INTO sessions (${sessionColumns}) VALUES (${placeholders(16)})`,
+      ),
+      countLive: prepare(
+        `SELECT COUNT(*) AS live FROM sessions WHERE destination_name = ? AND state IN ${live}`,
       ),
       getSession: prepare(`SELECT ${sessionColumns} FROM sessions WHERE id = ?`),
       findLive: prepare(
@@ -65,13 +68,17 @@ export class SqliteSessions implements Sessions {
     };
   }
 
-  async insertUnlessLive(session: Session, event: SessionEvent): Promise<Session | undefined> {
-    return inTransaction(this.db, () => {
+  async insert(session: Session, event: SessionEvent, maxLive?: number): Promise<Insertion> {
+    return inTransaction(this.db, (): Insertion => {
       const existing = this.sql.findLive.get(session.clientId, session.deviceCode);
-      if (existing) return toSession(existing);
+      if (existing) return { kind: "existing", session: toSession(existing) };
+      if (maxLive !== undefined) {
+        const live = Number(this.sql.countLive.get(session.destinationName)?.live ?? 0);
+        if (live >= maxLive) return { kind: "full" };
+      }
       this.sql.insertSession.run(...sessionValues(session));
       this.insertEvent(event);
-      return undefined;
+      return { kind: "inserted" };
     });
   }
 

@@ -19,14 +19,25 @@ export const serviceConfigSchema = z
     MAXCONF_URL: url,
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
     BCSC_CLIENT_KEYS_FILE: z.string().min(1).optional(),
-    DESTINATION_NAME: z.string().default("Test Harness Queue Destination"),
+    BCSC_CLIENT_JWKS_URL: z
+      .string()
+      .includes("{client_id}", { message: "must contain {client_id}" })
+      .pipe(z.url())
+      .optional(),
+    BCSC_CLIENT_JWKS_CACHE_SECONDS: z.coerce.number().int().positive().default(300),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
+    VIDEO_CONFIG_FILE: z.string().min(1).optional(),
     DESTINATION_HOST: z.string().min(1),
     DESTINATION_MAX_INACTIVE_SECONDS: z.coerce.number().int().positive().default(600),
   })
-  .refine((config) => config.BCSC_CLIENT_KEYS_FILE, {
-    message: "set BCSC_CLIENT_KEYS_FILE: device tokens cannot be verified without client keys",
-    path: ["BCSC_CLIENT_KEYS_FILE"],
-  });
+  .refine(
+    (config) => Boolean(config.BCSC_CLIENT_KEYS_FILE) !== Boolean(config.BCSC_CLIENT_JWKS_URL),
+    {
+      message:
+        "set exactly one of BCSC_CLIENT_KEYS_FILE or BCSC_CLIENT_JWKS_URL: device tokens are verified against the client's registered keys",
+      path: ["BCSC_CLIENT_KEYS_FILE"],
+    },
+  );
 
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
 

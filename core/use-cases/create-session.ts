@@ -1,5 +1,6 @@
 import { fail, ok, type Result, UpstreamError } from "../errors.ts";
 import type { DeviceIdentity, Session } from "../model.ts";
+import { availabilityAt } from "../service-hours.ts";
 import { stepSession } from "../statechart.ts";
 import type { UseCaseDeps } from "./deps.ts";
 import { type SessionView, viewOf } from "./session-views.ts";
@@ -35,34 +36,44 @@ export class CreateSession {
   }
 
   private async createOnce(identity: DeviceIdentity): Promise<Result<CreatedSession>> {
-    const { sessions, rooms, clock, ids, destinations } = this.deps;
+    const { sessions, rooms, clock, ids, destinations, serviceHours } = this.deps;
     const live = await sessions.findLive(identity);
     if (live) return this.existing(live);
 
     const destination = destinations.forNewSession(identity);
     const now = clock.now();
     const id = ids.sessionId();
-    const allocating = {
+    const requested: Session = {
       id,
       clientId: identity.clientId,
       deviceCode: identity.deviceCode,
       destinationName: destination.name,
       destinationHost: destination.host,
-      state: "allocating",
+      state: "requested",
       uuiData: toHex(id),
       createdAt: now,
       statusAt: now,
       lastActivityAt: now,
       version: 1,
-    } satisfies Session;
-    const other = await sessions.insertUnlessLive(allocating, {
-      sessionId: id,
-      kind: "session",
-      status: "allocating",
-      actor: identity.clientId,
-      at: now,
-    });
-    if (other) return this.existing(other);
+    };
+    // Not granted is decided before any room is asked for.
+    const availability = availabilityAt(serviceHours(), now);
+    if (!availability.open) return this.notGranted(requested, availability.reason);
+
+    const allocating = { ...requested, state: this.next(requested, "ALLOCATE") };
+    const insertion = await sessions.insert(
+      allocating,
+      {
+        sessionId: id,
+        kind: "session",
+        status: allocating.state,
+        actor: identity.clientId,
+        at: now,
+      },
+      destination.maxActiveSessions,
+    );
+    if (insertion.kind === "existing") return this.existing(insertion.session);
+    if (insertion.kind === "full") return this.notGranted(requested, "max_active_sessions");
 
     try {
       const room = await rooms.create(allocating.uuiData);
@@ -73,6 +84,26 @@ export class CreateSession {
       if (error instanceof UpstreamError) return fail({ kind: "upstream", error });
       throw error;
     }
+  }
+
+  /** A session refused before any room was asked for: kept, answered 201, final. */
+  private async notGranted(requested: Session, reason: string): Promise<Result<CreatedSession>> {
+    const session: Session = { ...requested, state: this.next(requested, "DENY"), reason };
+    const insertion = await this.deps.sessions.insert(session, {
+      sessionId: session.id,
+      kind: "session",
+      status: session.state,
+      actor: session.clientId,
+      at: session.createdAt,
+    });
+    if (insertion.kind === "existing") return this.existing(insertion.session);
+    return ok({ session, queuePosition: 0, created: true });
+  }
+
+  private next(session: Session, event: "ALLOCATE" | "DENY"): Session["state"] {
+    const step = stepSession(session.state, { type: event });
+    if (!step.allowed) throw new Error(`a new session cannot take ${event}`);
+    return step.next;
   }
 
   private async existing(session: Session): Promise<Result<CreatedSession>> {

@@ -21,6 +21,9 @@ export function videoSessionUseCases(deps: UseCaseDeps) {
     reportCall: new ReportCall(deps),
     expireIdleSessions: new ExpireIdleSessions(deps),
     deliverRoomDeletions: new DeliverRoomDeletions(deps),
+    /** What the app reads before asking for a session. */
+    destinations: () => deps.destinations.all(),
+    serviceHours: deps.serviceHours,
   };
 }
 

@@ -46,19 +46,28 @@ describe("SqliteSessions", () => {
   it("keeps one live session per device", async () => {
     const { store } = openStore();
     const first = newSession("a");
-    expect(await store.insertUnlessLive(first, event("a"))).toBeUndefined();
-    const again = await store.insertUnlessLive(
+    expect(await store.insert(first, event("a"))).toEqual({ kind: "inserted" });
+    const again = await store.insert(
       { ...newSession("b"), deviceCode: first.deviceCode },
       event("b"),
     );
-    expect(again?.id).toBe("a");
+    expect(again).toMatchObject({ kind: "existing", session: { id: "a" } });
     expect(await store.get("b")).toBeUndefined();
+  });
+
+  it("refuses a live session over the destination's limit, atomically", async () => {
+    const { store } = openStore();
+    expect(await store.insert(newSession("a"), event("a"), 2)).toEqual({ kind: "inserted" });
+    expect(await store.insert(newSession("b"), event("b"), 2)).toEqual({ kind: "inserted" });
+    expect(await store.insert(newSession("c"), event("c"), 2)).toEqual({ kind: "full" });
+    const refused = newSession("d", { state: "session_not_granted" });
+    expect(await store.insert(refused, event("d"))).toEqual({ kind: "inserted" });
   });
 
   it("refuses a save computed from an old version", async () => {
     const { store } = openStore();
     const s = newSession("a");
-    await store.insertUnlessLive(s, event("a"));
+    await store.insert(s, event("a"));
     const next = { ...s, state: "session_started" as const, version: 2 };
     expect(await store.save({ session: next, expectedVersion: 1, events: [] })).toBe(true);
     expect(
@@ -70,7 +79,7 @@ describe("SqliteSessions", () => {
   it("keeps every status update as an event, and owes room deletions in the same write", async () => {
     const { db, store } = openStore();
     const s = newSession("a");
-    await store.insertUnlessLive(s, event("a"));
+    await store.insert(s, event("a"));
     const call = {
       sessionId: "a",
       callId: "c1",
@@ -121,7 +130,7 @@ describe("SqliteSessions", () => {
   it("places waiting sessions in creation order and skips those with an agent", async () => {
     const { store } = openStore();
     const sessions = ["a", "b", "c"].map((id, i) => newSession(id, { createdAt: 1000 + i }));
-    for (const s of sessions) await store.insertUnlessLive(s, event(s.id));
+    for (const s of sessions) await store.insert(s, event(s.id));
     const positions = await Promise.all(sessions.map((s) => store.queuePosition(s)));
     expect(positions).toEqual([1, 2, 3]);
     const a = sessions[0] as Session;
@@ -136,7 +145,7 @@ describe("SqliteSessions", () => {
 
   it("survives reopening: what was committed is there", async () => {
     const { db, path, store } = openStore();
-    await store.insertUnlessLive(newSession("a"), event("a"));
+    await store.insert(newSession("a"), event("a"));
     db.close();
     const reopened = new SqliteSessions(openBetterSqlite(path));
     expect((await reopened.get("a"))?.room?.name).toBe("room-a");

@@ -157,9 +157,9 @@ describe("bad input", () => {
     expect(spec.openapi).toBe("3.1.0");
     expect(Object.keys(spec.paths)).toEqual(
       expect.arrayContaining([
-        "/v2/sessions",
-        "/v2/sessions/{session_id}",
-        "/v2/sessions/{session_id}/calls",
+        "/video/v2/sessions",
+        "/video/v2/sessions/{session_id}",
+        "/video/v2/sessions/{session_id}/calls",
       ]),
     );
     const docs = await fetch(`${stack.urls.api}/docs`);

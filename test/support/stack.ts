@@ -5,18 +5,28 @@ import { signDeviceToken } from "../../apps/shared/dev-device.ts";
 import { type StackOptions, startStack } from "../../apps/stack/stack.ts";
 import { VirtualClock } from "../../simulators/control/clock.ts";
 
-/** The whole stack on ephemeral ports, a fresh database, and a virtual clock the test moves. */
-export async function startTestStack(options: Partial<StackOptions> = {}) {
+export interface TestStackOptions extends Partial<StackOptions> {
+  /** Extra service settings, given the stack's data folder (for files a setting names). */
+  configure?: (dataDir: string) => Record<string, string>;
+}
+
+/**
+ * The whole stack on ephemeral ports, a fresh database, and a virtual clock the test moves. The
+ * clock starts on Wednesday 2026-11-25, 10:00 in Vancouver.
+ */
+export async function startTestStack(options: TestStackOptions = {}) {
+  const { configure, ...stackOptions } = options;
   const clock = new VirtualClock(Date.parse("2026-11-25T18:00:00Z"));
   const seed = Number(process.env.SIM_SEED ?? 424242);
+  const dataDir = mkdtempSync(join(tmpdir(), "bcsc-stack-"));
   const stack = await startStack({
     ports: { api: 0, tokenServer: 0, maxconf: 0, pexip: 0 },
-    dataDir: mkdtempSync(join(tmpdir(), "bcsc-stack-")),
+    dataDir,
     clock,
     seed,
     agentJoinDelayMs: 3000,
-    env: { SQLITE_SYNCHRONOUS: "NORMAL" },
-    ...options,
+    ...stackOptions,
+    env: { SQLITE_SYNCHRONOUS: "NORMAL", ...configure?.(dataDir), ...stackOptions.env },
   });
 
   /** Calls the API as a device: a bearer token signed by the dev device key. */
@@ -42,7 +52,7 @@ export async function startTestStack(options: Partial<StackOptions> = {}) {
     return { clientId: stack.device.clientId, deviceCode, call };
   };
 
-  return { ...stack, clock, seed, asDevice };
+  return { ...stack, clock, seed, dataDir, asDevice };
 }
 
 export type TestStack = Awaited<ReturnType<typeof startTestStack>>;

@@ -1,0 +1,101 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import type { Destination } from "../../core/model.ts";
+import type { Destinations } from "../../core/ports.ts";
+import { type ServiceHours, weekdays } from "../../core/service-hours.ts";
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time like 05:00");
+const localDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/, "a date like 2026-12-25 or 2026-12-25T08:00");
+
+/** The file's shape is the app's own vocabulary, so GET /v2/destinations can serve it as is. */
+const videoConfig = z.strictObject({
+  destinations: z
+    .array(
+      z.strictObject({
+        destination_name: z.string().min(1),
+        destination_priority: z.number().int(),
+        destination_host: z.string().min(1).optional(),
+        max_active_sessions: z.number().int().positive().optional(),
+        max_inactive_seconds: z.number().int().positive().optional(),
+        number_of_agents: z.number().int().nonnegative().optional(),
+      }),
+    )
+    .min(1),
+  service_hours: z.strictObject({
+    time_zone: z.string().refine(isTimeZone, "an IANA time zone like America/Vancouver"),
+    regular_service_periods: z.array(
+      z.strictObject({
+        start_day: z.enum(weekdays),
+        end_day: z.enum(weekdays),
+        start_time: hhmm,
+        end_time: hhmm,
+      }),
+    ),
+    service_unavailable_periods: z.array(
+      z.strictObject({
+        start_date: localDate,
+        end_date: localDate,
+        reason: z.enum(["MAINTENANCE", "HOLIDAY"]),
+        reason_description: z.string().optional(),
+      }),
+    ),
+  }),
+});
+
+export type VideoConfigDocument = z.infer<typeof videoConfig>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface VideoConfigDefaults {
+  /** The conference node for destinations that name none. */
+  destinationHost: string;
+  maxInactiveSeconds: number;
+}
+
+/**
+ * Destinations and service hours from a JSON file (read once, at start). New sessions go to the
+ * destination with the lowest destination_priority number.
+ */
+export class VideoConfigFile implements Destinations {
+  readonly document: VideoConfigDocument;
+  private readonly destinations: Destination[];
+
+  constructor(path: string, defaults: VideoConfigDefaults) {
+    const parsed = videoConfig.safeParse(JSON.parse(readFileSync(path, "utf8")));
+    if (!parsed.success) {
+      throw new Error(`video configuration ${path} is invalid:\n${z.prettifyError(parsed.error)}`);
+    }
+    this.document = parsed.data;
+    this.destinations = parsed.data.destinations
+      .map((d) => ({
+        name: d.destination_name,
+        priority: d.destination_priority,
+        host: d.destination_host ?? defaults.destinationHost,
+        maxActiveSessions: d.max_active_sessions,
+        maxInactiveSeconds: d.max_inactive_seconds ?? defaults.maxInactiveSeconds,
+        numberOfAgents: d.number_of_agents,
+      }))
+      .sort((a, b) => a.priority - b.priority);
+  }
+
+  all(): Destination[] {
+    return this.destinations;
+  }
+
+  forNewSession(): Destination {
+    return this.destinations[0] as Destination;
+  }
+
+  serviceHours(): ServiceHours {
+    return this.document.service_hours;
+  }
+}

@@ -1,0 +1,94 @@
+/** When the video service takes calls, in the app's own vocabulary (GET /v2/service_hours). */
+export interface ServicePeriod {
+  start_day: Weekday;
+  end_day: Weekday;
+  /** "HH:MM", local time in the service's time zone. */
+  start_time: string;
+  end_time: string;
+}
+
+export interface UnavailablePeriod {
+  /** "YYYY-MM-DD" (the whole day) or "YYYY-MM-DDTHH:MM", local time. */
+  start_date: string;
+  end_date: string;
+  reason: "MAINTENANCE" | "HOLIDAY";
+  reason_description?: string;
+}
+
+export interface ServiceHours {
+  time_zone: string;
+  regular_service_periods: ServicePeriod[];
+  service_unavailable_periods: UnavailablePeriod[];
+}
+
+export const weekdays = [
+  "MONDAY",
+  "TUESDAY",
+  "WEDNESDAY",
+  "THURSDAY",
+  "FRIDAY",
+  "SATURDAY",
+  "SUNDAY",
+] as const;
+export type Weekday = (typeof weekdays)[number];
+
+export type Availability =
+  | { open: true }
+  | { open: false; reason: "outside_service_hours" | "service_unavailable" };
+
+interface LocalTime {
+  weekday: number; // 0 = MONDAY
+  date: string; // YYYY-MM-DD
+  time: string; // HH:MM
+}
+
+/** Whether a new session may be granted at `at` (epoch ms). */
+export function availabilityAt(hours: ServiceHours, at: number): Availability {
+  const local = localTime(at, hours.time_zone);
+  const stamp = `${local.date}T${local.time}`;
+  const unavailable = hours.service_unavailable_periods.some(
+    (period) => stamp >= startOf(period.start_date) && stamp <= endOf(period.end_date),
+  );
+  if (unavailable) return { open: false, reason: "service_unavailable" };
+  const open = hours.regular_service_periods.some((period) => covers(period, local));
+  return open ? { open: true } : { open: false, reason: "outside_service_hours" };
+}
+
+/** Days run from start_day to end_day (wrapping past SUNDAY); each of them start_time–end_time. */
+function covers(period: ServicePeriod, local: LocalTime): boolean {
+  const first = weekdays.indexOf(period.start_day);
+  const last = weekdays.indexOf(period.end_day);
+  const dayIn =
+    first <= last
+      ? local.weekday >= first && local.weekday <= last
+      : local.weekday >= first || local.weekday <= last;
+  return dayIn && local.time >= period.start_time && local.time <= period.end_time;
+}
+
+const startOf = (date: string) => (date.length === 10 ? `${date}T00:00` : date.slice(0, 16));
+const endOf = (date: string) => (date.length === 10 ? `${date}T23:59` : date.slice(0, 16));
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function localTime(at: number, timeZone: string): LocalTime {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      hourCycle: "h23",
+      weekday: "long",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+    formatters.set(timeZone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
+  return {
+    weekday: weekdays.indexOf(String(parts.weekday).toUpperCase() as Weekday),
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    time: `${parts.hour}:${parts.minute}`,
+  };
+}
