@@ -1,0 +1,301 @@
+import { PexipConferenceClient, type PexipEvent } from "../../adapters/pexip/index.ts";
+import { EventFeed } from "./event-feed.ts";
+import { type GrantedRoom, grantedRoom } from "./granted-room.ts";
+import { nodeUrlFor } from "./node-url.ts";
+import { describeError, Steps } from "./steps.ts";
+import { type CallStatus, VideoApiClient, type VideoCall, type VideoSession } from "./video-api.ts";
+import { createWebRtcOffer } from "./webrtc-offer.ts";
+
+export const DEFAULT_CLIENT_ID = "bcsc-demo-app";
+const DISPLAY_NAME = "BCSC Demo App";
+const ROSTER_TIMEOUT_MS = 10_000;
+const DEFAULT_AGENT_TIMEOUT_MS = 30_000;
+const DEFAULT_KEEP_ALIVES = 2;
+const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 1000;
+
+export interface DemoOptions {
+  /** The stack's origin, e.g. "http://localhost:8080". */
+  api: string;
+  clientId?: string;
+  deviceCode?: string;
+  /** Returns the Authorization header value ("Bearer <device JWT>") for each API request. */
+  authorization?: () => Promise<string>;
+  log: (line: string) => void;
+  /** How long to wait for the agent to join after the call is acknowledged. */
+  agentTimeoutMs?: number;
+  /** `call_in_call` repeats after the first one (the app sends one every 30 s). */
+  keepAlives?: number;
+  keepAliveIntervalMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface DemoSummary {
+  sessionId: string;
+  roomName: string;
+  roomAlias: string;
+  nodeUrl: string;
+  clientCallId: string;
+  callId: string;
+  /** As the Video API answered them, in order. */
+  sessionStatuses: string[];
+  callStatuses: string[];
+  /** Names of the Pexip events received, in order. */
+  pexipEvents: string[];
+  elapsedMs: number;
+}
+
+/**
+ * Plays the mobile app's part of the seed against a running stack. Throws DemoStepFailed naming
+ * the step that failed, after ending what it had started (Pexip token, video session).
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
+  const run = new DemoRun(options);
+  try {
+    return await run.play();
+  } catch (error) {
+    await run.cleanUpAfterFailure();
+    throw error;
+  } finally {
+    run.close();
+  }
+}
+
+class DemoRun {
+  readonly #options: DemoOptions;
+  readonly #steps: Steps;
+  readonly #api: VideoApiClient;
+  readonly #clientCallId = crypto.randomUUID();
+  readonly #stopEvents = new AbortController();
+  readonly #sessionStatuses: string[] = [];
+  readonly #callStatuses: string[] = [];
+  #room: GrantedRoom | undefined;
+  #pexip: PexipConferenceClient | undefined;
+  #callId = "";
+
+  constructor(options: DemoOptions) {
+    this.#options = options;
+    this.#steps = new Steps(options.log);
+    this.#api = new VideoApiClient(options);
+  }
+
+  async play(): Promise<DemoSummary> {
+    const room = await this.#openSession();
+    const { pexip, nodeUrl } = await this.#joinConference(room);
+    const feed = await this.#openEventStream(pexip);
+    const callUuid = await this.#callAgent(pexip, feed);
+    await this.#keepCallAlive(pexip);
+    await this.#hangUp(pexip, callUuid);
+    await this.#endSession(room);
+    return {
+      sessionId: room.sessionId,
+      roomName: room.roomName,
+      roomAlias: room.roomAlias,
+      nodeUrl,
+      clientCallId: this.#clientCallId,
+      callId: this.#callId,
+      sessionStatuses: this.#sessionStatuses,
+      callStatuses: this.#callStatuses,
+      pexipEvents: feed.received.map((received) => received.event),
+      elapsedMs: this.#steps.elapsedMs,
+    };
+  }
+
+  async #openSession(): Promise<GrantedRoom> {
+    const clientId = this.#options.clientId ?? DEFAULT_CLIENT_ID;
+    const deviceCode = this.#options.deviceCode ?? crypto.randomUUID();
+    const { session, room } = await this.#steps.run(
+      "create session",
+      async () => {
+        const { session, created } = await this.#api.createSession({ clientId, deviceCode });
+        this.#sessionStatuses.push(session.status);
+        return { session, created, room: grantedRoom(session) };
+      },
+      ({ session, created, room }) =>
+        `${created ? "201 new" : "200 existing"} ${describe(session)}, room ${room.roomName} ` +
+        `(alias ${room.roomAlias}), queue position ${room.queuePosition}`,
+    );
+    this.#room = room;
+    if (session.status === "session_granted") {
+      const started = await this.#steps.run(
+        "start session",
+        () =>
+          this.#api.updateSession(room.sessionId, "started").then(expectStatus("session_started")),
+        describe,
+      );
+      this.#sessionStatuses.push(started.status);
+    }
+    return room;
+  }
+
+  async #joinConference(
+    room: GrantedRoom,
+  ): Promise<{ pexip: PexipConferenceClient; nodeUrl: string }> {
+    const { pexip, nodeUrl } = await this.#steps.run(
+      "join conference",
+      async () => {
+        const nodeUrl = nodeUrlFor(room.destinationHost);
+        const pexip = new PexipConferenceClient({
+          nodeUrl,
+          alias: room.roomAlias,
+          fetch: this.#options.fetch,
+        });
+        this.#pexip = pexip;
+        const joined = await pexip.requestToken({ displayName: DISPLAY_NAME, pin: room.guestPin });
+        return { pexip, nodeUrl, joined };
+      },
+      ({ nodeUrl, joined }) =>
+        `${nodeUrl} as ${joined.role} ${joined.participantUuid}, ` +
+        `token valid ${joined.expiresInSeconds} s`,
+    );
+    pexip.startAutoRefresh((error) => {
+      this.#steps.note(`Pexip token auto-refresh failed: ${describeError(error)}`);
+    });
+    return { pexip, nodeUrl };
+  }
+
+  async #openEventStream(pexip: PexipConferenceClient): Promise<EventFeed> {
+    const feed = new EventFeed(pexip.events(this.#stopEvents.signal));
+    await this.#steps.run(
+      "open event stream",
+      () => feed.waitFor("roster replay", isNamed("participant_sync_end"), ROSTER_TIMEOUT_MS),
+      () => `roster of ${feed.received.filter(isNamed("participant_create")).length}`,
+    );
+    return feed;
+  }
+
+  async #callAgent(pexip: PexipConferenceClient, feed: EventFeed): Promise<string> {
+    const call = await this.#steps.run(
+      "make call",
+      () => pexip.makeCall(createWebRtcOffer()),
+      (made) => `call ${made.callUuid}, SDP answer of ${made.sdpAnswer.length} characters`,
+    );
+    await this.#report("call_ringing");
+    await this.#steps.run(
+      "acknowledge call",
+      () => pexip.ack(call.callUuid),
+      () => "acked",
+    );
+    await this.#report("call_media_pending");
+    const self = pexip.participantUuid;
+    await this.#steps.run(
+      "wait for agent",
+      () =>
+        feed.waitFor(
+          "agent joining",
+          (event) => isNamed("participant_create")(event) && participantOf(event).uuid !== self,
+          this.#options.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS,
+        ),
+      (joined) => `${participantOf(joined).display_name ?? "a participant"} joined`,
+    );
+    await this.#report("call_in_call");
+    return call.callUuid;
+  }
+
+  async #keepCallAlive(pexip: PexipConferenceClient): Promise<void> {
+    const keepAlives = this.#options.keepAlives ?? DEFAULT_KEEP_ALIVES;
+    for (let sent = 1; sent <= keepAlives; sent++) {
+      await sleep(this.#options.keepAliveIntervalMs ?? DEFAULT_KEEP_ALIVE_INTERVAL_MS);
+      await this.#report("call_in_call", `keep-alive ${sent}/${keepAlives}`);
+    }
+    await this.#steps.run(
+      "refresh token",
+      () => pexip.refreshToken(),
+      (refreshed) => `token valid ${refreshed.expiresInSeconds} s`,
+    );
+  }
+
+  async #hangUp(pexip: PexipConferenceClient, callUuid: string): Promise<void> {
+    await this.#steps.run(
+      "disconnect call",
+      () => pexip.disconnectCall(callUuid),
+      () => `call ${callUuid} disconnected`,
+    );
+    await this.#report("call_ended");
+    await this.#steps.run(
+      "release token",
+      () => pexip.releaseToken(),
+      () => "left the room",
+    );
+  }
+
+  async #endSession(room: GrantedRoom): Promise<void> {
+    const ended = await this.#steps.run(
+      "end session",
+      () => this.#api.updateSession(room.sessionId, "ended").then(expectStatus("session_ended")),
+      describe,
+    );
+    this.#sessionStatuses.push(ended.status);
+  }
+
+  async #report(status: CallStatus, step = `report ${status}`): Promise<void> {
+    const room = this.#room;
+    if (!room) throw new Error("no session to report a call status to");
+    const call = await this.#steps.run(
+      step,
+      async () => {
+        const clientCallId = this.#clientCallId;
+        const answered = await this.#api.reportCall(room.sessionId, { clientCallId, status });
+        return checkCall(answered, { clientCallId, status });
+      },
+      (answered) => `call ${answered.call_id} ${answered.status}`,
+    );
+    this.#callId = call.call_id;
+    this.#callStatuses.push(call.status);
+  }
+
+  /** Best effort: leaves the room and ends the session so that no room outlives the demo. */
+  async cleanUpAfterFailure(): Promise<void> {
+    const pexip = this.#pexip;
+    if (pexip?.token) await this.#attempt("release Pexip token", () => pexip.releaseToken());
+    const room = this.#room;
+    const ended = this.#sessionStatuses.at(-1) === "session_ended";
+    if (room && !ended) {
+      await this.#attempt("end session", () => this.#api.updateSession(room.sessionId, "ended"));
+    }
+  }
+
+  close(): void {
+    this.#pexip?.stopAutoRefresh();
+    this.#stopEvents.abort();
+  }
+
+  async #attempt(what: string, action: () => Promise<unknown>): Promise<void> {
+    try {
+      await action();
+      this.#steps.note(`cleanup: ${what}: done`);
+    } catch (error) {
+      this.#steps.note(`cleanup: ${what}: failed: ${describeError(error)}`);
+    }
+  }
+}
+
+function describe(session: VideoSession): string {
+  return `session ${session.session_id} ${session.status}`;
+}
+
+function expectStatus(status: VideoSession["status"]): (session: VideoSession) => VideoSession {
+  return (session) => {
+    if (session.status !== status) throw new Error(`expected ${status}, got ${session.status}`);
+    return session;
+  };
+}
+
+function checkCall(call: VideoCall, sent: { clientCallId: string; status: CallStatus }): VideoCall {
+  if (call.client_call_id !== sent.clientCallId || call.status !== sent.status) {
+    const got = `${call.client_call_id} ${call.status}`;
+    throw new Error(`expected call ${sent.clientCallId} ${sent.status}, got ${got}`);
+  }
+  return call;
+}
+
+function isNamed(name: string): (event: PexipEvent) => boolean {
+  return (event) => event.event === name;
+}
+
+function participantOf(event: PexipEvent): { uuid?: unknown; display_name?: unknown } {
+  return typeof event.data === "object" && event.data !== null ? event.data : {};
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,25 @@
+import type { DemoSummary } from "./flow.ts";
+
+/** The lines printed after a successful run. */
+export function formatSummary(summary: DemoSummary): string[] {
+  return [
+    `session ${summary.sessionId}, room ${summary.roomName} (alias ${summary.roomAlias})`,
+    `  conference node:  ${summary.nodeUrl}`,
+    `  call:             ${summary.callId} (client call id ${summary.clientCallId})`,
+    `  session statuses: ${collapseRepeats(summary.sessionStatuses).join(" → ")}`,
+    `  call statuses:    ${collapseRepeats(summary.callStatuses).join(" → ")}`,
+    `  Pexip events:     ${collapseRepeats(summary.pexipEvents).join(", ")}`,
+    `  done in ${(summary.elapsedMs / 1000).toFixed(1)} s`,
+  ];
+}
+
+/** ["a", "b", "b", "b"] → ["a", "b ×3"]: keep-alives repeat the same status. */
+export function collapseRepeats(values: string[]): string[] {
+  const runs: { value: string; count: number }[] = [];
+  for (const value of values) {
+    const last = runs.at(-1);
+    if (last?.value === value) last.count++;
+    else runs.push({ value, count: 1 });
+  }
+  return runs.map(({ value, count }) => (count > 1 ? `${value} ×${count}` : value));
+}
