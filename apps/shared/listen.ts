@@ -1,7 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 
-type FetchHandler = (request: Request) => Response | Promise<Response>;
+/** `env` carries the Node socket, which the simulators' connection-reset fault needs. */
+type FetchHandler = (request: Request, env: unknown) => Response | Promise<Response>;
 
 export interface Listener {
   url: string;
@@ -15,7 +16,7 @@ export interface Listener {
 export async function listen(port: number, hostname = "127.0.0.1"): Promise<Listener> {
   let handler: FetchHandler = () => new Response("starting", { status: 503 });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const server = serve({ fetch: (request) => handler(request), port, hostname }, () =>
+    const server = serve({ fetch: (request, env) => handler(request, env), port, hostname }, () =>
       resolve(server),
     );
     server.once("error", reject);

@@ -1,0 +1,94 @@
+import type { Hono } from "hono";
+import { wireSimulators } from "../../simulators/index.ts";
+import { type Listener, listen } from "../shared/listen.ts";
+
+/**
+ * `npm run simulators [-- --only token-server|maxconf|pexip]`: the upstream simulators on their own
+ * ports, for a service run against them from outside (`npm run api`), or for poking at by hand.
+ */
+const names = ["token-server", "maxconf", "pexip"] as const;
+type SimulatorName = (typeof names)[number];
+
+const env = process.env;
+const host = env.SIMULATORS_HOST ?? "127.0.0.1";
+const only = parseOnly(process.argv.slice(2));
+const ports: Record<SimulatorName, number> = {
+  "token-server": port("TOKEN_SERVER_PORT", 8081),
+  maxconf: port("MAXCONF_PORT", 8082),
+  pexip: port("PEXIP_PORT", 8083),
+};
+const selected = names.filter((name) => !only || name === only);
+
+const listeners = new Map<SimulatorName, Listener>();
+await Promise.all(
+  selected.map(async (name) => listeners.set(name, await listen(ports[name], host))),
+);
+// A simulator not started here is expected at its URL (default: its usual local port).
+const urlOf = (name: SimulatorName, variable: string) =>
+  listeners.get(name)?.url ?? env[variable] ?? `http://127.0.0.1:${ports[name]}`;
+
+const tenant = env.ENTRA_TENANT ?? "bcsc-dev-tenant";
+const clientId = env.ENTRA_CLIENT_ID ?? "bcsc-video-api";
+const audience = env.MAXCONF_AUDIENCE ?? "api://maxconf";
+const simulators = wireSimulators({
+  seed: env.SIM_SEED ? Number(env.SIM_SEED) : undefined,
+  tokenServerUrl: urlOf("token-server", "TOKEN_SERVER_URL"),
+  maxconfUrl: urlOf("maxconf", "MAXCONF_URL"),
+  pexipUrl: urlOf("pexip", "PEXIP_URL"),
+  tenant,
+  clientId,
+  clientSecret: env.ENTRA_CLIENT_SECRET ?? "dev-client-secret",
+  audience,
+  eventSink:
+    env.EVENT_SINK_USERNAME && env.EVENT_SINK_PASSWORD
+      ? { username: env.EVENT_SINK_USERNAME, password: env.EVENT_SINK_PASSWORD }
+      : undefined,
+  agentJoinDelayMs: env.AGENT_JOIN_DELAY_MS ? Number(env.AGENT_JOIN_DELAY_MS) : undefined,
+  // A MaxConf not served here must not fill a pool on the Pexip served here.
+  poolSize: listeners.has("maxconf") ? Number(env.MAXCONF_POOL_SIZE ?? 5) : 0,
+  // A simulator started alone talks to the others where they really are.
+  callsInProcess: !only,
+});
+const apps: Record<SimulatorName, Hono> = {
+  "token-server": simulators.tokenServer.app,
+  maxconf: simulators.maxconf.app,
+  pexip: simulators.pexip.app,
+};
+const descriptions: Record<SimulatorName, string> = {
+  "token-server": `Entra v2 token server, tenant ${tenant}, client ${clientId}, scope ${audience}/.default`,
+  maxconf: "MaxConf API (rooms, event sink)",
+  pexip: "Pexip Infinity conference node (client API v2, management API)",
+};
+for (const [name, listener] of listeners) {
+  listener.handle(apps[name].fetch);
+  console.log(`${name.padEnd(12)} ${listener.url}   ${descriptions[name]}`);
+}
+console.log("Control API on each: /_sim/health, /_sim/journal, /_sim/faults, /_sim/reset");
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all([...listeners.values()].map((listener) => listener.close()));
+    process.exit(0);
+  });
+}
+
+function port(variable: string, fallback: number): number {
+  const value = Number(env[variable] ?? fallback);
+  if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+    throw new Error(`${variable} must be a port number, got '${env[variable]}'`);
+  }
+  return value;
+}
+
+function parseOnly(args: string[]): SimulatorName | undefined {
+  const index = args.indexOf("--only");
+  if (index < 0) return undefined;
+  const value = args[index + 1];
+  if (!names.includes(value as SimulatorName)) {
+    throw new Error(`--only takes one of ${names.join(", ")}, got '${value ?? ""}'`);
+  }
+  return value as SimulatorName;
+}

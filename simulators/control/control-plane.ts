@@ -1,0 +1,105 @@
+import { Hono } from "hono";
+import type { SimClock } from "./clock.ts";
+import { applyFault, Faults, faultSpecSchema } from "./faults.ts";
+import { Journal, truncateBody } from "./journal.ts";
+import { createRandom, deriveSeed } from "./random.ts";
+
+export interface ControlPlaneOptions {
+  /** Shown by /_sim/health. */
+  simulator: string;
+  clock: SimClock;
+  seed: number;
+  /** Resets the simulator's own state; the journal and faults are reset by the control plane. */
+  resetState: () => void;
+  journalCapacity?: number;
+}
+
+export interface ControlPlane {
+  /** The simulator adds its routes to this app, after the control plane's. */
+  app: Hono;
+  journal: Journal;
+  faults: Faults;
+  reset(): void;
+}
+
+const CONTROL_PREFIX = "/_sim/";
+const METHODS_WITHOUT_BODY = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** A Hono app with the journal, the fault injector and the `/_sim/*` routes every simulator shares. */
+export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
+  const { clock } = options;
+  const journal = new Journal(options.journalCapacity);
+  // A stream of its own, so probabilistic faults do not shift the simulator's random choices.
+  const faults = new Faults(createRandom(deriveSeed(options.seed, 0xfa)));
+  const reset = () => {
+    options.resetState();
+    journal.clear();
+    faults.clear();
+  };
+  const app = new Hono();
+
+  app.use("*", async (c, next) => {
+    if (c.req.path.startsWith(CONTROL_PREFIX)) return next();
+    const arrivedAt = new Date(clock.now()).toISOString();
+    const startedAt = performance.now();
+    const method = c.req.method;
+    const body = METHODS_WITHOUT_BODY.has(method) ? "" : await c.req.text();
+    const fault = faults.take(method, c.req.path);
+    const faultResponse = fault ? await applyFault(fault, clock, c.env) : undefined;
+    if (faultResponse) c.res = faultResponse;
+    else await next();
+    journal.record({
+      time: arrivedAt,
+      method,
+      path: c.req.path,
+      query: c.req.query(),
+      headers: c.req.header(),
+      body: truncateBody(body),
+      status: c.res.status,
+      durationMs: performance.now() - startedAt,
+      ...(fault ? { fault: fault.id } : {}),
+    });
+  });
+
+  app.get("/_sim/health", (c) =>
+    c.json({
+      status: "ok",
+      simulator: options.simulator,
+      seed: options.seed,
+      time: new Date(clock.now()).toISOString(),
+    }),
+  );
+  app.get("/_sim/journal", (c) => {
+    const since = c.req.query("since");
+    const entries = journal.entries({
+      method: c.req.query("method"),
+      path: c.req.query("path"),
+      since: since === undefined ? undefined : Number(since),
+    });
+    return c.json({ entries });
+  });
+  app.delete("/_sim/journal", (c) => {
+    journal.clear();
+    return c.body(null, 204);
+  });
+  app.post("/_sim/reset", (c) => {
+    reset();
+    return c.body(null, 204);
+  });
+  app.get("/_sim/faults", (c) => c.json({ faults: faults.list() }));
+  app.post("/_sim/faults", async (c) => {
+    const parsed = faultSpecSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success)
+      return c.json({ error: "invalid_fault", issues: parsed.error.issues }, 400);
+    return c.json(faults.add(parsed.data), 201);
+  });
+  app.delete("/_sim/faults", (c) => {
+    faults.clear();
+    return c.body(null, 204);
+  });
+  app.delete("/_sim/faults/:id", (c) =>
+    faults.remove(c.req.param("id")) ? c.body(null, 204) : c.json({ error: "not_found" }, 404),
+  );
+
+  return { app, journal, faults, reset };
+}

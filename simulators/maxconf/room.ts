@@ -1,0 +1,71 @@
+import type { Random } from "../control/random.ts";
+import { utf8Base64Url } from "../shared/encoding.ts";
+
+export interface RoomAlias {
+  alias: string;
+  conference: string;
+  creation_time: string;
+  description: string;
+  id: number;
+}
+
+/** A Pexip "conference", as MaxConf hands it out. */
+export interface Room {
+  id: number;
+  name: string;
+  service_type: "conference";
+  allow_guests: boolean;
+  pin: string;
+  guest_pin: string;
+  tag: string;
+  aliases: RoomAlias[];
+}
+
+export interface RoomSpec {
+  name: string;
+  pin: string;
+  guest_pin: string;
+  tag: string;
+}
+
+/** Names like the seed's "MTIzNDU2LDc2NTQzMg": base64url of two six-digit numbers. */
+export function newRoomSpec(
+  random: Random,
+  tag: string,
+  isTaken: (name: string) => boolean,
+): RoomSpec {
+  let name: string;
+  do name = utf8Base64Url(`${random.digits(6)},${random.digits(6)}`);
+  while (isTaken(name));
+  const pin = random.digits(4);
+  let guestPin: string;
+  do guestPin = random.digits(4);
+  while (guestPin === pin);
+  return { name, pin, guest_pin: guestPin, tag };
+}
+
+export type UuiDecoding = { ok: true; text: string } | { ok: false; message: string };
+
+/** `uuiData` is the hex of a UTF-8 string identifying the session to the agent side. */
+export function decodeUuiData(hex: string | undefined): UuiDecoding {
+  if (!hex)
+    return { ok: false, message: "Query parameter 'uuiData' is required (hex of UTF-8 text)" };
+  if (!/^[0-9a-fA-F]*$/.test(hex)) {
+    return {
+      ok: false,
+      message: "Query parameter 'uuiData' must contain only hex digits 0-9, a-f",
+    };
+  }
+  if (hex.length % 2 !== 0) {
+    return {
+      ok: false,
+      message: "Query parameter 'uuiData' must have an even number of hex digits",
+    };
+  }
+  const bytes = Uint8Array.from(hex.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
+  try {
+    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+  } catch {
+    return { ok: false, message: "Query parameter 'uuiData' does not decode to UTF-8 text" };
+  }
+}

@@ -1,0 +1,145 @@
+import type { Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
+import { type AdmissionOptions, PEXIP_VERSION, roleFor, tokenResult } from "./admission.ts";
+import type { ConferenceNode, Session } from "./conference-node.ts";
+import type { ConferenceDirectory } from "./configuration.ts";
+import { participantJson } from "./live-model.ts";
+
+export interface ClientApiOptions extends AdmissionOptions {
+  directory: ConferenceDirectory;
+  node: ConferenceNode;
+}
+
+const BASE = "/api/client/v2/conferences/:alias";
+
+const requestTokenSchema = z.looseObject({
+  display_name: z.string().trim().min(1),
+  call_tag: z.string().optional(),
+});
+const callSchema = z.looseObject({ call_type: z.literal("WEBRTC"), sdp: z.string().min(1) });
+const sdpSchema = z.looseObject({ sdp: z.string().min(1) });
+
+const success = (c: Context, result: unknown, status: ContentfulStatusCode = 200) =>
+  c.json({ status: "success", result }, status);
+const failure = (c: Context, status: ContentfulStatusCode, result: string) =>
+  c.json({ status: "failed", result }, status);
+
+/** Pexip Infinity's client REST API v2, as a WebRTC client (the BCSC app) uses it. */
+export function addClientApi(app: Hono, options: ClientApiOptions): void {
+  const { directory, node } = options;
+  const sessionOf = (c: Context, token = c.req.header("token")) =>
+    node.authenticate(token, c.req.param("alias") ?? "");
+  const invalidToken = (c: Context) => failure(c, 403, "Invalid token");
+
+  app.post(`${BASE}/request_token`, async (c) => {
+    const alias = c.req.param("alias");
+    const config = directory.byAlias(alias);
+    if (!config) return failure(c, 404, "Neither conference nor gateway found");
+    const body = requestTokenSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!body.success) return failure(c, 400, "display_name is required");
+
+    const role = roleFor(config, c.req.header("pin")?.trim());
+    if (role === "pin-required") {
+      const guestPin = config.allow_guests && config.guest_pin ? "required" : "none";
+      return success(c, { pin: "required", guest_pin: guestPin, version: PEXIP_VERSION }, 403);
+    }
+    if (role === "invalid-pin") return failure(c, 403, "Invalid PIN");
+
+    const session = node.join({
+      config,
+      alias,
+      displayName: body.data.display_name,
+      role,
+      callTag: body.data.call_tag ?? "",
+      vendor: c.req.header("user-agent") ?? "",
+    });
+    return success(c, tokenResult(session, config, options));
+  });
+
+  app.post(`${BASE}/refresh_token`, (c) => {
+    const session = sessionOf(c);
+    if (!session) return invalidToken(c);
+    return success(c, {
+      token: node.refresh(session),
+      expires: String(options.tokenExpiresSeconds),
+      role: session.participant.role,
+    });
+  });
+
+  app.post(`${BASE}/release_token`, (c) => {
+    const session = sessionOf(c);
+    if (!session) return invalidToken(c);
+    node.leave(session, "Participant released its token");
+    return success(c, true);
+  });
+
+  app.get(`${BASE}/participants`, (c) => {
+    const session = sessionOf(c);
+    if (!session) return invalidToken(c);
+    return success(c, [...session.conference.participants.values()].map(participantJson));
+  });
+
+  app.get(`${BASE}/events`, (c) => {
+    const session = sessionOf(c, c.req.header("token") ?? c.req.query("token"));
+    if (!session) return invalidToken(c);
+    return node.openStream(session).response;
+  });
+
+  /** The participant in the path must be the token's own. */
+  const ownSession = (c: Context) => {
+    const session = sessionOf(c);
+    return session?.participant.uuid === c.req.param("participant") ? session : undefined;
+  };
+  const participantPath = `${BASE}/participants/:participant`;
+  const callPath = `${participantPath}/calls/:call`;
+
+  app.post(`${participantPath}/calls`, async (c) => {
+    const session = ownSession(c);
+    if (!session) return invalidToken(c);
+    const body = callSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!body.success) return failure(c, 400, "A WEBRTC call needs an SDP offer");
+    const answer = node.startCall(session, body.data.sdp);
+    return answer ? success(c, answer) : failure(c, 400, "Invalid SDP offer");
+  });
+
+  const withCall = (
+    handle: (c: Context, session: Session, callUuid: string) => Response | Promise<Response>,
+  ) => {
+    return (c: Context) => {
+      const session = ownSession(c);
+      if (!session) return invalidToken(c);
+      const callUuid = c.req.param("call") ?? "";
+      if (!session.participant.calls.has(callUuid)) return failure(c, 403, "Invalid call");
+      return handle(c, session, callUuid);
+    };
+  };
+
+  app.post(
+    `${callPath}/ack`,
+    withCall((c, session, callUuid) => success(c, node.ackCall(session, callUuid))),
+  );
+  app.post(
+    `${callPath}/new_candidate`,
+    withCall((c) => success(c, null)),
+  );
+  app.post(
+    `${callPath}/dtmf`,
+    withCall((c) => success(c, true)),
+  );
+  app.post(
+    `${callPath}/update`,
+    withCall(async (c, session, callUuid) => {
+      const body = sdpSchema.safeParse(await c.req.json().catch(() => undefined));
+      const sdp = body.success ? node.updateCall(session, callUuid, body.data.sdp) : undefined;
+      return sdp ? success(c, { call_uuid: callUuid, sdp }) : failure(c, 400, "Invalid SDP offer");
+    }),
+  );
+  app.post(
+    `${callPath}/disconnect`,
+    withCall((c, session, callUuid) => {
+      node.disconnectCall(session, callUuid);
+      return success(c, null);
+    }),
+  );
+}

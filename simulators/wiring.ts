@@ -1,0 +1,130 @@
+import type { SimClock } from "./control/clock.ts";
+import { randomSeed } from "./control/random.ts";
+import { createMaxConfSimulator, type MaxConfSimulator } from "./maxconf/index.ts";
+import {
+  conferenceBody,
+  createPexipAdminClient,
+  type PexipAdminClient,
+  toRoom,
+} from "./maxconf/pexip-admin-client.ts";
+import { createPexipSimulator, type PexipSimulator } from "./pexip/index.ts";
+import type { BasicCredentials } from "./shared/basic-auth.ts";
+import { type FetchableApp, inProcessFetch } from "./shared/in-process-fetch.ts";
+import { createTokenServer, type TokenServer } from "./token-server/index.ts";
+
+export interface WiringOptions {
+  clock?: SimClock;
+  seed?: number;
+  /** Where each simulator is (or will be) reachable; no trailing slash needed. */
+  tokenServerUrl: string;
+  maxconfUrl: string;
+  pexipUrl: string;
+  tenant: string;
+  clientId: string;
+  clientSecret: string;
+  audience: string;
+  /** Credentials Pexip uses on MaxConf's event sink. */
+  eventSink?: BasicCredentials;
+  agentJoinDelayMs?: number;
+  poolSize?: number;
+  /**
+   * Whether the simulators call each other in-process (default) rather than over their URLs;
+   * false when some of them run elsewhere.
+   */
+  callsInProcess?: boolean;
+  /** For the calls that leave the process. */
+  fetch?: typeof fetch;
+}
+
+export interface WiredSimulators {
+  tokenServer: TokenServer;
+  maxconf: MaxConfSimulator;
+  pexip: PexipSimulator;
+}
+
+export const DEFAULT_EVENT_SINK_CREDENTIALS: BasicCredentials = {
+  username: "pexip-event-sink",
+  password: "sim-event-sink-secret",
+};
+
+/** The three simulators, configured to reach each other at the given URLs. */
+export function wireSimulators(options: WiringOptions): WiredSimulators {
+  const seed = options.seed ?? randomSeed();
+  const tokenServerUrl = options.tokenServerUrl.replace(/\/+$/, "");
+  const eventSink = options.eventSink ?? DEFAULT_EVENT_SINK_CREDENTIALS;
+  const appsByOrigin = new Map<string, FetchableApp>();
+  const networkFetch = options.fetch ?? fetch;
+  const inProcess = options.callsInProcess !== false;
+  const fetchFn = inProcess ? inProcessFetch(appsByOrigin, networkFetch) : networkFetch;
+  const tokenServer = createTokenServer({
+    clock: options.clock,
+    seed,
+    tenants: [options.tenant],
+    clients: [
+      {
+        clientId: options.clientId,
+        clientSecret: options.clientSecret,
+        tenant: options.tenant,
+        audience: options.audience,
+      },
+    ],
+    issuerOrigin: tokenServerUrl,
+  });
+  appsByOrigin.set(new URL(tokenServerUrl).origin, tokenServer.app);
+  const pexip = createPexipSimulator({
+    clock: options.clock,
+    seed,
+    eventSinkUrl: `${options.maxconfUrl.replace(/\/+$/, "")}/public/event_sink`,
+    eventSinkAuth: eventSink,
+    agentJoinDelayMs: options.agentJoinDelayMs,
+    fetch: fetchFn,
+  });
+  // Registered before MaxConf exists: MaxConf starts filling its pool on Pexip at creation.
+  appsByOrigin.set(new URL(options.pexipUrl).origin, pexip.app);
+  const maxconf = createMaxConfSimulator({
+    clock: options.clock,
+    seed,
+    issuer: `${tokenServerUrl}/${options.tenant}/v2.0`,
+    jwksUrl: `${tokenServerUrl}/${options.tenant}/discovery/v2.0/keys`,
+    audience: options.audience,
+    pexipAdminUrl: options.pexipUrl,
+    pexipAdmin: inProcess ? pexipAdminInProcess(pexip, options.pexipUrl, fetchFn) : undefined,
+    eventSink,
+    poolSize: options.poolSize,
+    fetch: fetchFn,
+  });
+  appsByOrigin.set(new URL(options.maxconfUrl).origin, maxconf.app);
+  return { tokenServer, maxconf, pexip };
+}
+
+/**
+ * MaxConf's calls to an in-process Pexip's management API, made directly (HTTP objects would cost
+ * more than the rest of a room creation); over HTTP while faults are armed on Pexip.
+ */
+function pexipAdminInProcess(
+  pexip: PexipSimulator,
+  pexipUrl: string,
+  fetchFn: typeof fetch,
+): PexipAdminClient {
+  const overHttp = createPexipAdminClient(pexipUrl, fetchFn);
+  const { management } = pexip;
+  const refused = (action: string, outcome: { status: number }) =>
+    new Error(`Pexip ${action}: HTTP ${outcome.status}`);
+  return {
+    async createConference(spec) {
+      if (!management.usable()) return overHttp.createConference(spec);
+      const created = management.createConference(conferenceBody(spec));
+      if (created.status !== 201) throw refused("create conference", created);
+      return toRoom(created.config);
+    },
+    async updateConference(id, fields) {
+      if (!management.usable()) return overHttp.updateConference(id, fields);
+      const updated = management.updateConference(id, fields);
+      if (updated.status !== 202) throw refused("update conference", updated);
+    },
+    async deleteConference(id) {
+      if (!management.usable()) return overHttp.deleteConference(id);
+      management.deleteConference(id);
+    },
+  };
+}
