@@ -28,8 +28,81 @@ export class UpstreamError extends Error {
     readonly upstream: UpstreamName,
     readonly failure: UpstreamFailure,
     message: string,
-    readonly retryAfterSeconds?: number,
+    readonly details: {
+      retryAfterSeconds?: number;
+      /**
+       * The upstream certainly did not act on the request (refused connection, 429, 503), so even
+       * an operation that is not idempotent may be sent again.
+       */
+      notProcessed?: boolean;
+    } = {},
   ) {
     super(message);
   }
+
+  get retryAfterSeconds(): number | undefined {
+    return this.details.retryAfterSeconds;
+  }
+}
+
+/**
+ * How an adapter runs one upstream operation: retries, backoff, circuit breaking. Built by the
+ * composition root; an operation that may repeat safely uses `idempotent`.
+ */
+export interface CallPolicy {
+  run<T>(work: () => Promise<T>): Promise<T>;
+}
+
+export interface CallPolicies {
+  idempotent: CallPolicy;
+  nonIdempotent: CallPolicy;
+}
+
+/** Classifies an upstream's HTTP refusal: overload and outages are worth retrying, the rest not. */
+export function upstreamRefusal(
+  upstream: UpstreamName,
+  status: number,
+  retryAfterHeader: unknown,
+  detail: string,
+): UpstreamError {
+  const seconds = Number(retryAfterHeader);
+  const retryAfterSeconds = Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+  if (status === 429 || status === 503) {
+    return new UpstreamError(upstream, "unavailable", detail, {
+      retryAfterSeconds,
+      notProcessed: true,
+    });
+  }
+  if (status >= 500)
+    return new UpstreamError(upstream, "unavailable", detail, { retryAfterSeconds });
+  return new UpstreamError(upstream, "bad_answer", detail);
+}
+
+/** Classifies a request that got no answer: timed out, refused (never sent), or cut off. */
+export function upstreamUnreachable(
+  upstream: UpstreamName,
+  what: string,
+  error: unknown,
+): UpstreamError {
+  const { name, code, cause } = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    cause?: { code?: string };
+  };
+  if (
+    name === "TimeoutError" ||
+    code === "UND_ERR_HEADERS_TIMEOUT" ||
+    code === "UND_ERR_BODY_TIMEOUT"
+  ) {
+    return new UpstreamError(upstream, "timeout", `${what} timed out`);
+  }
+  const refused = code === "ECONNREFUSED" || cause?.code === "ECONNREFUSED";
+  return new UpstreamError(
+    upstream,
+    "unavailable",
+    `${what} failed: ${code ?? cause?.code ?? name}`,
+    {
+      notProcessed: refused,
+    },
+  );
 }

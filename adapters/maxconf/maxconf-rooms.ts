@@ -1,6 +1,11 @@
 import { Pool } from "undici";
 import { z } from "zod";
-import { UpstreamError } from "../../core/errors.ts";
+import {
+  type CallPolicies,
+  UpstreamError,
+  upstreamRefusal,
+  upstreamUnreachable,
+} from "../../core/errors.ts";
 import type { RoomAssignment } from "../../core/model.ts";
 import type { AccessTokens, Rooms } from "../../core/ports.ts";
 
@@ -30,13 +35,27 @@ export class MaxConfRooms implements Rooms {
   constructor(
     private readonly settings: MaxConfSettings,
     private readonly tokens: AccessTokens,
+    private readonly policies: CallPolicies,
   ) {
     const url = new URL(settings.baseUrl);
     this.pool = new Pool(url.origin, { connections: 16, pipelining: 1 });
     this.basePath = url.pathname.replace(/\/$/, "");
   }
 
-  async create(uuiData: string): Promise<RoomAssignment> {
+  /** Not idempotent (each create pops a room), so it is repeated only when MaxConf did not act. */
+  create(uuiData: string): Promise<RoomAssignment> {
+    return this.policies.nonIdempotent.run(() => this.createOnce(uuiData));
+  }
+
+  delete(roomName: string): Promise<void> {
+    return this.policies.idempotent.run(() => this.deleteOnce(roomName));
+  }
+
+  list(): Promise<string[]> {
+    return this.policies.idempotent.run(() => this.listOnce());
+  }
+
+  private async createOnce(uuiData: string): Promise<RoomAssignment> {
     const answer = await this.send("POST", `/room/create?uuiData=${encodeURIComponent(uuiData)}`);
     if (answer.status !== 200) throw failure(answer);
     const room = roomAnswer.safeParse(parseJson(answer.text));
@@ -46,14 +65,14 @@ export class MaxConfRooms implements Rooms {
     return { name: room.data.name, alias, guestPin: room.data.guest_pin };
   }
 
-  async delete(roomName: string): Promise<void> {
+  private async deleteOnce(roomName: string): Promise<void> {
     const answer = await this.send("DELETE", `/room/${encodeURIComponent(roomName)}`);
     // 404: MaxConf already deleted it (after Pexip's conference_ended) — the goal is reached.
     if (answer.status === 204 || answer.status === 200 || answer.status === 404) return;
     throw failure(answer);
   }
 
-  async list(): Promise<string[]> {
+  private async listOnce(): Promise<string[]> {
     const answer = await this.send("GET", "/rooms");
     if (answer.status !== 200) throw failure(answer);
     const rooms = roomList.safeParse(parseJson(answer.text));
@@ -88,12 +107,7 @@ export class MaxConfRooms implements Rooms {
         text: await response.body.text(),
       };
     } catch (error) {
-      const timedOut = error instanceof Error && error.name === "TimeoutError";
-      throw new UpstreamError(
-        "maxconf",
-        timedOut ? "timeout" : "unavailable",
-        `MaxConf ${method} ${path.split("?")[0]} ${timedOut ? "timed out" : `failed: ${String(error)}`}`,
-      );
+      throw upstreamUnreachable("maxconf", `MaxConf ${method} ${path.split("?")[0]}`, error);
     }
   }
 }
@@ -107,15 +121,10 @@ function parseJson(text: string): unknown {
 }
 
 function failure(answer: Answer): UpstreamError {
-  const detail = `MaxConf answered ${answer.status}`;
-  if (answer.status === 429 || answer.status >= 500) {
-    const seconds = Number(answer.headers["retry-after"]);
-    return new UpstreamError(
-      "maxconf",
-      "unavailable",
-      detail,
-      Number.isFinite(seconds) ? seconds : undefined,
-    );
-  }
-  return new UpstreamError("maxconf", "bad_answer", detail);
+  return upstreamRefusal(
+    "maxconf",
+    answer.status,
+    answer.headers["retry-after"],
+    `MaxConf answered ${answer.status}`,
+  );
 }

@@ -1,6 +1,11 @@
 import { Pool } from "undici";
 import { z } from "zod";
-import { UpstreamError } from "../../core/errors.ts";
+import {
+  type CallPolicy,
+  UpstreamError,
+  upstreamRefusal,
+  upstreamUnreachable,
+} from "../../core/errors.ts";
 import type { AccessTokens, Clock } from "../../core/ports.ts";
 
 export interface EntraSettings {
@@ -44,6 +49,8 @@ export class EntraAccessTokens implements AccessTokens {
   constructor(
     private readonly settings: EntraSettings,
     private readonly clock: Clock,
+    /** Fetching a token is safe to repeat: the idempotent policy. */
+    private readonly policy: CallPolicy,
   ) {
     const url = new URL(
       `${settings.authority.replace(/\/$/, "")}/${settings.tenant}/oauth2/v2.0/token`,
@@ -71,9 +78,11 @@ export class EntraAccessTokens implements AccessTokens {
   }
 
   private fetchOnce(): Promise<CachedToken> {
-    this.fetching ??= this.fetchToken().finally(() => {
-      this.fetching = undefined;
-    });
+    this.fetching ??= this.policy
+      .run(() => this.fetchToken())
+      .finally(() => {
+        this.fetching = undefined;
+      });
     return this.fetching;
   }
 
@@ -100,10 +109,22 @@ export class EntraAccessTokens implements AccessTokens {
         text: await response.body.text(),
       };
     } catch (error) {
-      throw transportFailure(error);
+      throw upstreamUnreachable("token-server", "token request", error);
     }
-    if (answer.statusCode !== 200)
-      throw statusFailure(answer.statusCode, answer.headers, answer.text);
+    if (answer.statusCode !== 200) {
+      // Entra explains refusals in error_description; its first line carries the AADSTS code.
+      const description = String(
+        (safeJson(answer.text) as { error_description?: string } | undefined)?.error_description ??
+          "",
+      );
+      const detail = `token endpoint answered ${answer.statusCode} ${description.split("\n")[0]}`;
+      throw upstreamRefusal(
+        "token-server",
+        answer.statusCode,
+        answer.headers["retry-after"],
+        detail.trim(),
+      );
+    }
     const parsed = tokenAnswer.safeParse(safeJson(answer.text));
     if (!parsed.success) {
       throw new UpstreamError(
@@ -130,30 +151,4 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function transportFailure(error: unknown): UpstreamError {
-  const timedOut = error instanceof Error && error.name === "TimeoutError";
-  return new UpstreamError(
-    "token-server",
-    timedOut ? "timeout" : "unavailable",
-    `token endpoint ${timedOut ? "timed out" : "unreachable"}: ${String(error)}`,
-  );
-}
-
-function statusFailure(status: number, headers: Record<string, unknown>, text: string) {
-  // Entra explains refusals in error_description; keep its first line (the AADSTS code).
-  const description = String(
-    (safeJson(text) as { error_description?: string })?.error_description ?? "",
-  );
-  const detail = `token endpoint answered ${status} ${description.split("\n")[0] ?? ""}`.trim();
-  if (status === 429 || status >= 500) {
-    return new UpstreamError("token-server", "unavailable", detail, retryAfterSeconds(headers));
-  }
-  return new UpstreamError("token-server", "bad_answer", detail);
-}
-
-function retryAfterSeconds(headers: Record<string, unknown>): number | undefined {
-  const seconds = Number(headers["retry-after"]);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }

@@ -12,6 +12,7 @@ import { SqliteSessions } from "../../adapters/sqlite/sqlite-sessions.ts";
 import { videoSessionUseCases } from "../../core/use-cases/index.ts";
 import type { ServiceConfig } from "./config.ts";
 import { docsAssets } from "./docs-assets.ts";
+import { defaultResilience, upstreamPolicies } from "./resilience.ts";
 import { startWorkers, type Timers } from "./workers.ts";
 
 /** Open around the clock, one destination: what the dev stack needs. */
@@ -33,10 +34,12 @@ export function buildService(config: ServiceConfig, timers: Timers) {
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     },
     timers,
+    upstreamPolicies("token-server", defaultResilience).idempotent,
   );
   const rooms = new MaxConfRooms(
     { baseUrl: config.MAXCONF_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS },
     tokens,
+    upstreamPolicies("maxconf", defaultResilience),
   );
   const videoConfig = new VideoConfigFile(config.VIDEO_CONFIG_FILE ?? defaultVideoConfigFile, {
     destinationHost: config.DESTINATION_HOST,

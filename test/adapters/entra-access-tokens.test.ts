@@ -5,6 +5,8 @@ import { UpstreamError } from "../../core/errors.ts";
 import { VirtualClock } from "../../simulators/control/clock.ts";
 import { createTokenServer, type TokenServer } from "../../simulators/token-server/index.ts";
 
+/** No retries: these tests are about the cache. */
+const directly = { run: <T>(work: () => Promise<T>) => work() };
 const client = { clientId: "svc", clientSecret: "s3cret", tenant: "t1", audience: "api://maxconf" };
 
 describe("EntraAccessTokens (token cache)", () => {
@@ -28,6 +30,7 @@ describe("EntraAccessTokens (token cache)", () => {
         timeoutMs: 2000,
       },
       clock,
+      directly,
     );
   });
   afterEach(async () => {
@@ -83,6 +86,7 @@ describe("EntraAccessTokens (token cache)", () => {
         timeoutMs: 2000,
       },
       clock,
+      directly,
     );
     const error = await wrong.get().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
