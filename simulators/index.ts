@@ -13,6 +13,7 @@ export {
   type TokenServerClient,
   type TokenServerOptions,
 } from "./token-server/index.ts";
+export type { KeyDescription } from "./token-server/key-ring.ts";
 export {
   DEFAULT_EVENT_SINK_CREDENTIALS,
   type WiredSimulators,

@@ -7,10 +7,15 @@ import {
   type PexipAdminClient,
   toRoom,
 } from "./maxconf/pexip-admin-client.ts";
+import type { CallMedia } from "./pexip/call-media.ts";
 import { createPexipSimulator, type PexipSimulator } from "./pexip/index.ts";
 import type { BasicCredentials } from "./shared/basic-auth.ts";
 import { type FetchableApp, inProcessFetch } from "./shared/in-process-fetch.ts";
-import { createTokenServer, type TokenServer } from "./token-server/index.ts";
+import {
+  createTokenServer,
+  type TokenServer,
+  type TokenServerClient,
+} from "./token-server/index.ts";
 
 export interface WiringOptions {
   clock?: SimClock;
@@ -23,9 +28,17 @@ export interface WiringOptions {
   clientId: string;
   clientSecret: string;
   audience: string;
+  /** Clients the token server knows besides the one above (their tenants are added). */
+  extraClients?: TokenServerClient[];
+  /** Access token lifetime in seconds (Entra: 3599). */
+  tokenExpiresIn?: number;
+  /** How long a rotated-out signing key stays in the JWKS, in seconds. */
+  keyOverlapSeconds?: number;
   /** Credentials Pexip uses on MaxConf's event sink. */
   eventSink?: BasicCredentials;
   agentJoinDelayMs?: number;
+  /** Pexip's media engine; without one its SDP answers are syntactic and no media flows. */
+  callMedia?: CallMedia;
   poolSize?: number;
   /**
    * Whether the simulators call each other in-process (default) rather than over their URLs;
@@ -56,18 +69,22 @@ export function wireSimulators(options: WiringOptions): WiredSimulators {
   const networkFetch = options.fetch ?? fetch;
   const inProcess = options.callsInProcess !== false;
   const fetchFn = inProcess ? inProcessFetch(appsByOrigin, networkFetch) : networkFetch;
+  const clients: TokenServerClient[] = [
+    {
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      tenant: options.tenant,
+      audience: options.audience,
+    },
+    ...(options.extraClients ?? []),
+  ];
   const tokenServer = createTokenServer({
     clock: options.clock,
     seed,
-    tenants: [options.tenant],
-    clients: [
-      {
-        clientId: options.clientId,
-        clientSecret: options.clientSecret,
-        tenant: options.tenant,
-        audience: options.audience,
-      },
-    ],
+    tenants: [...new Set(clients.map((client) => client.tenant))],
+    clients,
+    expiresIn: options.tokenExpiresIn,
+    keyOverlapSeconds: options.keyOverlapSeconds,
     issuerOrigin: tokenServerUrl,
   });
   appsByOrigin.set(new URL(tokenServerUrl).origin, tokenServer.app);
@@ -77,6 +94,7 @@ export function wireSimulators(options: WiringOptions): WiredSimulators {
     eventSinkUrl: `${options.maxconfUrl.replace(/\/+$/, "")}/public/event_sink`,
     eventSinkAuth: eventSink,
     agentJoinDelayMs: options.agentJoinDelayMs,
+    callMedia: options.callMedia,
     fetch: fetchFn,
   });
   // Registered before MaxConf exists: MaxConf starts filling its pool on Pexip at creation.

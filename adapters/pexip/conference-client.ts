@@ -118,6 +118,12 @@ export class PexipConferenceClient {
     await this.#post(this.#callPath(callUuid, "ack"), {}, anySuccessAnswer, this.#tokenHeader());
   }
 
+  /** Trickle ICE: one of this side's candidates, sent once the call exists; "" ends them. */
+  async newCandidate(callUuid: string, candidate: { candidate: string; mid: string }) {
+    const path = this.#callPath(callUuid, "new_candidate");
+    await this.#post(path, candidate, anySuccessAnswer, this.#tokenHeader());
+  }
+
   async disconnectCall(callUuid: string): Promise<void> {
     const path = this.#callPath(callUuid, "disconnect");
     await this.#post(path, {}, anySuccessAnswer, this.#tokenHeader());
@@ -183,7 +189,7 @@ export class PexipConferenceClient {
     return `participants/${encodeURIComponent(this.#participantUuid)}/calls`;
   }
 
-  #callPath(callUuid: string, action: "ack" | "disconnect"): string {
+  #callPath(callUuid: string, action: "ack" | "new_candidate" | "disconnect"): string {
     return `${this.#callsPath()}/${encodeURIComponent(callUuid)}/${action}`;
   }
 

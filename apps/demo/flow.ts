@@ -1,10 +1,14 @@
-import { PexipConferenceClient, type PexipEvent } from "../../adapters/pexip/index.ts";
+import {
+  type ParticipantToken,
+  PexipConferenceClient,
+  type PexipEvent,
+} from "../../adapters/pexip/index.ts";
+import { CitizenMedia, type LocalCandidate } from "./citizen-media.ts";
 import { EventFeed } from "./event-feed.ts";
 import { type GrantedRoom, grantedRoom } from "./granted-room.ts";
 import { nodeUrlFor } from "./node-url.ts";
 import { describeError, Steps } from "./steps.ts";
 import { type CallStatus, VideoApiClient, type VideoCall, type VideoSession } from "./video-api.ts";
-import { createWebRtcOffer } from "./webrtc-offer.ts";
 
 export const DEFAULT_CLIENT_ID = "bcsc-demo-app";
 const DISPLAY_NAME = "BCSC Demo App";
@@ -12,6 +16,9 @@ const ROSTER_TIMEOUT_MS = 10_000;
 const DEFAULT_AGENT_TIMEOUT_MS = 30_000;
 const DEFAULT_KEEP_ALIVES = 2;
 const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 1000;
+/** Video frames from the agent that make the call "in call": about half a second of video. */
+const AGENT_FRAMES = 8;
+const MEDIA_TIMEOUT_MS = 10_000;
 
 export interface DemoOptions {
   /** The stack's origin, e.g. "http://localhost:8080". */
@@ -41,6 +48,8 @@ export interface DemoSummary {
   callStatuses: string[];
   /** Names of the Pexip events received, in order. */
   pexipEvents: string[];
+  /** What the agent sent over WebRTC, counted as it arrived. */
+  agentMedia: { videoFrames: number; packets: number; bytes: number };
   elapsedMs: number;
 }
 
@@ -70,6 +79,7 @@ class DemoRun {
   readonly #callStatuses: string[] = [];
   #room: GrantedRoom | undefined;
   #pexip: PexipConferenceClient | undefined;
+  #media: CitizenMedia | undefined;
   #callId = "";
 
   constructor(options: DemoOptions) {
@@ -80,12 +90,15 @@ class DemoRun {
 
   async play(): Promise<DemoSummary> {
     const room = await this.#openSession();
-    const { pexip, nodeUrl } = await this.#joinConference(room);
+    const { pexip, nodeUrl, joined } = await this.#joinConference(room);
     const feed = await this.#openEventStream(pexip);
-    const callUuid = await this.#callAgent(pexip, feed);
-    await this.#keepCallAlive(pexip);
-    await this.#hangUp(pexip, callUuid);
+    const media = new CitizenMedia(joined.stun.map(({ url }) => url));
+    this.#media = media;
+    const callUuid = await this.#callAgent(pexip, feed, media);
+    await this.#keepCallAlive(pexip, media);
+    await this.#hangUp(pexip, callUuid, media);
     await this.#endSession(room);
+    const { videoFrames, packets, bytes } = media.received;
     return {
       sessionId: room.sessionId,
       roomName: room.roomName,
@@ -96,6 +109,7 @@ class DemoRun {
       sessionStatuses: this.#sessionStatuses,
       callStatuses: this.#callStatuses,
       pexipEvents: feed.received.map((received) => received.event),
+      agentMedia: { videoFrames, packets, bytes },
       elapsedMs: this.#steps.elapsedMs,
     };
   }
@@ -129,8 +143,8 @@ class DemoRun {
 
   async #joinConference(
     room: GrantedRoom,
-  ): Promise<{ pexip: PexipConferenceClient; nodeUrl: string }> {
-    const { pexip, nodeUrl } = await this.#steps.run(
+  ): Promise<{ pexip: PexipConferenceClient; nodeUrl: string; joined: ParticipantToken }> {
+    const { pexip, nodeUrl, joined } = await this.#steps.run(
       "join conference",
       async () => {
         const nodeUrl = nodeUrlFor(room.destinationHost);
@@ -150,7 +164,7 @@ class DemoRun {
     pexip.startAutoRefresh((error) => {
       this.#steps.note(`Pexip token auto-refresh failed: ${describeError(error)}`);
     });
-    return { pexip, nodeUrl };
+    return { pexip, nodeUrl, joined };
   }
 
   async #openEventStream(pexip: PexipConferenceClient): Promise<EventFeed> {
@@ -163,17 +177,25 @@ class DemoRun {
     return feed;
   }
 
-  async #callAgent(pexip: PexipConferenceClient, feed: EventFeed): Promise<string> {
+  async #callAgent(
+    pexip: PexipConferenceClient,
+    feed: EventFeed,
+    media: CitizenMedia,
+  ): Promise<string> {
     const call = await this.#steps.run(
       "make call",
-      () => pexip.makeCall(createWebRtcOffer()),
+      async () => pexip.makeCall(await media.offer()),
       (made) => `call ${made.callUuid}, SDP answer of ${made.sdpAnswer.length} characters`,
     );
     await this.#report("call_ringing");
     await this.#steps.run(
       "acknowledge call",
-      () => pexip.ack(call.callUuid),
-      () => "acked",
+      async () => {
+        await media.accept(call.sdpAnswer);
+        media.trickle((candidate) => this.#sendCandidate(pexip, call.callUuid, candidate));
+        await pexip.ack(call.callUuid);
+      },
+      () => "answer applied, ICE candidates trickling, acked",
     );
     await this.#report("call_media_pending");
     const self = pexip.participantUuid;
@@ -187,15 +209,20 @@ class DemoRun {
         ),
       (joined) => `${participantOf(joined).display_name ?? "a participant"} joined`,
     );
+    await this.#steps.run(
+      "receive agent video",
+      () => media.waitForVideoFrames(AGENT_FRAMES, MEDIA_TIMEOUT_MS),
+      () => `${media.received.describe()} over WebRTC (${media.connectionState})`,
+    );
     await this.#report("call_in_call");
     return call.callUuid;
   }
 
-  async #keepCallAlive(pexip: PexipConferenceClient): Promise<void> {
+  async #keepCallAlive(pexip: PexipConferenceClient, media: CitizenMedia): Promise<void> {
     const keepAlives = this.#options.keepAlives ?? DEFAULT_KEEP_ALIVES;
     for (let sent = 1; sent <= keepAlives; sent++) {
       await sleep(this.#options.keepAliveIntervalMs ?? DEFAULT_KEEP_ALIVE_INTERVAL_MS);
-      await this.#report("call_in_call", `keep-alive ${sent}/${keepAlives}`);
+      await this.#report("call_in_call", `keep-alive ${sent}/${keepAlives}`, media);
     }
     await this.#steps.run(
       "refresh token",
@@ -204,11 +231,18 @@ class DemoRun {
     );
   }
 
-  async #hangUp(pexip: PexipConferenceClient, callUuid: string): Promise<void> {
+  async #hangUp(
+    pexip: PexipConferenceClient,
+    callUuid: string,
+    media: CitizenMedia,
+  ): Promise<void> {
     await this.#steps.run(
       "disconnect call",
-      () => pexip.disconnectCall(callUuid),
-      () => `call ${callUuid} disconnected`,
+      async () => {
+        await pexip.disconnectCall(callUuid);
+        media.close();
+      },
+      () => `call ${callUuid} disconnected after ${media.received.describe()} from the agent`,
     );
     await this.#report("call_ended");
     await this.#steps.run(
@@ -216,6 +250,13 @@ class DemoRun {
       () => pexip.releaseToken(),
       () => "left the room",
     );
+  }
+
+  /** Trickle ICE runs beside the steps: a candidate that fails to go is noted, not fatal. */
+  #sendCandidate(pexip: PexipConferenceClient, callUuid: string, candidate: LocalCandidate) {
+    pexip.newCandidate(callUuid, candidate).catch((error: unknown) => {
+      this.#steps.note(`new_candidate failed: ${describeError(error)}`);
+    });
   }
 
   async #endSession(room: GrantedRoom): Promise<void> {
@@ -227,7 +268,8 @@ class DemoRun {
     this.#sessionStatuses.push(ended.status);
   }
 
-  async #report(status: CallStatus, step = `report ${status}`): Promise<void> {
+  /** Reports a call status; with `media`, the step's line also says what has arrived so far. */
+  async #report(status: CallStatus, step = `report ${status}`, media?: CitizenMedia) {
     const room = this.#room;
     if (!room) throw new Error("no session to report a call status to");
     const call = await this.#steps.run(
@@ -237,7 +279,9 @@ class DemoRun {
         const answered = await this.#api.reportCall(room.sessionId, { clientCallId, status });
         return checkCall(answered, { clientCallId, status });
       },
-      (answered) => `call ${answered.call_id} ${answered.status}`,
+      (answered) =>
+        `call ${answered.call_id} ${answered.status}` +
+        (media ? `; received ${media.received.describe()}` : ""),
     );
     this.#callId = call.call_id;
     this.#callStatuses.push(call.status);
@@ -255,6 +299,7 @@ class DemoRun {
   }
 
   close(): void {
+    this.#media?.close();
     this.#pexip?.stopAutoRefresh();
     this.#stopEvents.abort();
   }

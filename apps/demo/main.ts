@@ -9,7 +9,8 @@ const DEFAULT_API = "http://localhost:8080";
 const USAGE = `Usage: npm run demo -- [options]
 
 Plays the BCSC mobile app's part of a video session against a running stack (npm start):
-create a session, start it, join the Pexip room, call, report call statuses, hang up, end.
+create a session, start it, join the Pexip room, call over WebRTC (a test pattern as the camera,
+the agent's video counted as it arrives), report call statuses, hang up, end.
 
 Options:
   --api <url>           the stack's origin (default ${DEFAULT_API})

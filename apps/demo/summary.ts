@@ -9,6 +9,7 @@ export function formatSummary(summary: DemoSummary): string[] {
     `  session statuses: ${collapseRepeats(summary.sessionStatuses).join(" → ")}`,
     `  call statuses:    ${collapseRepeats(summary.callStatuses).join(" → ")}`,
     `  Pexip events:     ${collapseRepeats(summary.pexipEvents).join(", ")}`,
+    `  agent media:      ${describeMedia(summary.agentMedia)}`,
     `  done in ${(summary.elapsedMs / 1000).toFixed(1)} s`,
   ];
 }
@@ -22,4 +23,9 @@ export function collapseRepeats(values: string[]): string[] {
     else runs.push({ value, count: 1 });
   }
   return runs.map(({ value, count }) => (count > 1 ? `${value} ×${count}` : value));
+}
+
+function describeMedia(media: DemoSummary["agentMedia"]): string {
+  const kilobytes = Math.round(media.bytes / 1000);
+  return `${media.videoFrames} video frames, ${media.packets} RTP packets, ${kilobytes} kB`;
 }

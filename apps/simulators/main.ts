@@ -1,6 +1,9 @@
 import type { Hono } from "hono";
 import { wireSimulators } from "../../simulators/index.ts";
+import { agentVideoSetting } from "../pexip-media/agent-video.ts";
+import { WeriftCallMedia } from "../pexip-media/werift-call-media.ts";
 import { type Listener, listen } from "../shared/listen.ts";
+import { tokenSettings } from "./token-settings.ts";
 
 /**
  * `npm run simulators [-- --only token-server|maxconf|pexip]`: the upstream simulators on their own
@@ -39,11 +42,14 @@ const simulators = wireSimulators({
   clientId,
   clientSecret: env.ENTRA_CLIENT_SECRET ?? "dev-client-secret",
   audience,
+  ...tokenSettings(env, { tenant, audience }),
   eventSink:
     env.EVENT_SINK_USERNAME && env.EVENT_SINK_PASSWORD
       ? { username: env.EVENT_SINK_USERNAME, password: env.EVENT_SINK_PASSWORD }
       : undefined,
   agentJoinDelayMs: env.AGENT_JOIN_DELAY_MS ? Number(env.AGENT_JOIN_DELAY_MS) : undefined,
+  // Real media: a WebRTC client can join, and sees the agent.
+  callMedia: new WeriftCallMedia({ agentVideo: agentVideoSetting(env.AGENT_VIDEO) }),
   // A MaxConf not served here must not fill a pool on the Pexip served here.
   poolSize: listeners.has("maxconf") ? Number(env.MAXCONF_POOL_SIZE ?? 5) : 0,
   // A simulator started alone talks to the others where they really are.
@@ -63,7 +69,10 @@ for (const [name, listener] of listeners) {
   listener.handle(apps[name].fetch);
   console.log(`${name.padEnd(12)} ${listener.url}   ${descriptions[name]}`);
 }
-console.log("Control API on each: /_sim/health, /_sim/journal, /_sim/faults, /_sim/reset");
+console.log(
+  "Control API on each: /_sim/health, /_sim/journal, /_sim/faults, /_sim/scenarios, /_sim/reset" +
+    " (token server: /_sim/keys/rotate)",
+);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -2,7 +2,9 @@ import { Hono } from "hono";
 import type { SimClock } from "./clock.ts";
 import { applyFault, Faults, faultSpecSchema } from "./faults.ts";
 import { Journal, truncateBody } from "./journal.ts";
+import { controlPlanePaths, type OpenApiDocument } from "./openapi.ts";
 import { createRandom, deriveSeed } from "./random.ts";
+import { COMMON_SCENARIOS, type ScenarioDefinition, Scenarios } from "./scenarios.ts";
 
 export interface ControlPlaneOptions {
   /** Shown by /_sim/health. */
@@ -12,6 +14,10 @@ export interface ControlPlaneOptions {
   /** Resets the simulator's own state; the journal and faults are reset by the control plane. */
   resetState: () => void;
   journalCapacity?: number;
+  /** Scenarios of this simulator, added to the common ones (or replacing one of the same name). */
+  scenarios?: Record<string, ScenarioDefinition>;
+  /** The simulator's own routes; served at /_sim/openapi.json with the control plane's added. */
+  openapi?: OpenApiDocument;
 }
 
 export interface ControlPlane {
@@ -19,6 +25,7 @@ export interface ControlPlane {
   app: Hono;
   journal: Journal;
   faults: Faults;
+  scenarios: Scenarios;
   reset(): void;
 }
 
@@ -31,7 +38,9 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   const journal = new Journal(options.journalCapacity);
   // A stream of its own, so probabilistic faults do not shift the simulator's random choices.
   const faults = new Faults(createRandom(deriveSeed(options.seed, 0xfa)));
+  const scenarios = new Scenarios({ ...COMMON_SCENARIOS, ...options.scenarios }, faults);
   const reset = () => {
+    scenarios.clear();
     options.resetState();
     journal.clear();
     faults.clear();
@@ -69,6 +78,13 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       time: new Date(clock.now()).toISOString(),
     }),
   );
+  if (options.openapi) {
+    const document = {
+      ...options.openapi,
+      paths: { ...options.openapi.paths, ...controlPlanePaths },
+    };
+    app.get("/_sim/openapi.json", (c) => c.json(document));
+  }
   app.get("/_sim/journal", (c) => {
     const since = c.req.query("since");
     const entries = journal.entries({
@@ -94,12 +110,26 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     return c.json(faults.add(parsed.data), 201);
   });
   app.delete("/_sim/faults", (c) => {
+    scenarios.clear();
     faults.clear();
     return c.body(null, 204);
   });
   app.delete("/_sim/faults/:id", (c) =>
     faults.remove(c.req.param("id")) ? c.body(null, 204) : c.json({ error: "not_found" }, 404),
   );
+  app.get("/_sim/scenarios", (c) =>
+    c.json({ active: scenarios.active() ?? null, scenarios: scenarios.list() }),
+  );
+  app.post("/_sim/scenarios/:name", (c) => {
+    const applied = scenarios.apply(c.req.param("name"));
+    if (applied) return c.json(applied, 201);
+    const known = scenarios.list().map(({ name }) => name);
+    return c.json({ error: "unknown_scenario", scenarios: known }, 404);
+  });
+  app.delete("/_sim/scenarios", (c) => {
+    scenarios.clear();
+    return c.body(null, 204);
+  });
 
-  return { app, journal, faults, reset };
+  return { app, journal, faults, scenarios, reset };
 }

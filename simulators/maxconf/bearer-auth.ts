@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { createRemoteJWKSet, customFetch, errors, jwtVerify } from "jose";
+import { decodeProtectedHeader, errors, jwtVerify } from "jose";
 import type { SimClock } from "../control/clock.ts";
+import { KeySourceError, SigningKeys } from "./signing-keys.ts";
 
 export interface BearerAuthOptions {
   issuer: string;
@@ -8,51 +9,66 @@ export interface BearerAuthOptions {
   jwksUrl: string;
   clock: SimClock;
   fetch?: typeof fetch;
+  /** How long the gateway keeps the JWKS before fetching it again (default 10 minutes). */
+  jwksMaxAgeMs?: number;
 }
 
 const CACHE_LIMIT = 10_000;
 
+interface VerifiedToken {
+  expiryMs: number;
+  kid: string | undefined;
+}
+
 /**
  * The API gateway in front of MaxConf: signature, issuer, audience and expiry of an Entra token.
- * A verified token is remembered until it expires, so the hot path is a map lookup.
+ * A verified token is remembered until it expires or its key leaves the JWKS, so the hot path is
+ * a map lookup.
  */
 export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
   const { clock } = options;
-  const jwks = createRemoteJWKSet(
-    new URL(options.jwksUrl),
-    options.fetch ? { [customFetch]: options.fetch } : {},
-  );
-  const expiryByToken = new Map<string, number>();
+  const keys = new SigningKeys({
+    jwksUrl: options.jwksUrl,
+    clock,
+    maxAgeMs: options.jwksMaxAgeMs ?? 10 * 60_000,
+    fetch: options.fetch ?? fetch,
+  });
+  const verified = new Map<string, VerifiedToken>();
+
+  /** Undefined when the token is good, otherwise the refusal. */
+  const refusal = async (c: Context, token: string): Promise<Response | undefined> => {
+    const cached = verified.get(token);
+    if (cached && (cached.kid === undefined || (await keys.kids()).has(cached.kid))) {
+      if (clock.now() < cached.expiryMs) return undefined;
+      verified.delete(token);
+      return reject(c, "Token expired");
+    }
+    verified.delete(token);
+    const { payload } = await jwtVerify(token, keys.getKey, {
+      issuer: options.issuer,
+      audience: options.audience,
+      algorithms: ["RS256"],
+      requiredClaims: ["exp"],
+      currentDate: new Date(clock.now()),
+    });
+    if (verified.size >= CACHE_LIMIT) verified.clear();
+    const { kid } = decodeProtectedHeader(token);
+    verified.set(token, { expiryMs: (payload.exp ?? 0) * 1000, kid });
+    return undefined;
+  };
 
   return async (c, next) => {
     const token = c.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
     if (!token) return reject(c, "Bearer token missing", "Bearer");
-    const cachedExpiryMs = expiryByToken.get(token);
-    if (cachedExpiryMs !== undefined) {
-      if (clock.now() < cachedExpiryMs) return next();
-      expiryByToken.delete(token);
-      return reject(c, "Token expired");
-    }
-    try {
-      const { payload } = await jwtVerify(token, jwks, {
-        issuer: options.issuer,
-        audience: options.audience,
-        algorithms: ["RS256"],
-        requiredClaims: ["exp"],
-        currentDate: new Date(clock.now()),
-      });
-      if (expiryByToken.size >= CACHE_LIMIT) expiryByToken.clear();
-      expiryByToken.set(token, (payload.exp ?? 0) * 1000);
-    } catch (error) {
-      if (isKeySourceFailure(error)) {
-        return c.json(
-          { error: "temporarily_unavailable", error_description: "Signing keys unavailable" },
-          503,
-        );
-      }
-      return reject(c, describe(error));
-    }
-    return next();
+    const refused = await refusal(c, token).catch((error: unknown) =>
+      isKeySourceFailure(error)
+        ? c.json(
+            { error: "temporarily_unavailable", error_description: "Signing keys unavailable" },
+            503,
+          )
+        : reject(c, describe(error)),
+    );
+    return refused ?? next();
   };
 }
 
@@ -64,12 +80,10 @@ function reject(c: Context, description: string, challenge = 'Bearer error="inva
 
 /** The gateway could not fetch the keys: not the caller's fault. */
 function isKeySourceFailure(error: unknown): boolean {
-  if (!(error instanceof errors.JOSEError)) return true;
-  // jose reports a non-200 JWKS answer with its generic error class.
   return (
-    error instanceof errors.JWKSTimeout ||
+    error instanceof KeySourceError ||
     error instanceof errors.JWKSInvalid ||
-    error.constructor === errors.JOSEError
+    !(error instanceof errors.JOSEError)
   );
 }
 

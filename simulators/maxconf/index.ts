@@ -6,6 +6,9 @@ import { createRandom, deriveSeed, randomSeed } from "../control/random.ts";
 import { Background } from "../shared/background.ts";
 import { type BasicCredentials, parseBasicAuth, sameSecret } from "../shared/basic-auth.ts";
 import { bearerAuth } from "./bearer-auth.ts";
+import { addBulkApi } from "./bulk-api.ts";
+import { scheduleGarbageCollection } from "./deletion-queue.ts";
+import { maxconfOpenApi } from "./openapi.ts";
 import { createPexipAdminClient, type PexipAdminClient } from "./pexip-admin-client.ts";
 import { decodeUuiData, type Room } from "./room.ts";
 import { Rooms } from "./rooms.ts";
@@ -24,6 +27,8 @@ export interface MaxConfOptions {
   /** Credentials Pexip uses to post to /public/event_sink. */
   eventSink: BasicCredentials;
   poolSize?: number;
+  /** How long the gateway keeps the token server's JWKS (default 10 minutes, simulator clock). */
+  jwksMaxAgeMs?: number;
   tagBaseUrl?: string;
   fetch?: typeof fetch;
 }
@@ -38,6 +43,8 @@ export interface MaxConfSimulator extends ControlPlane {
   /** Rooms handed out and not deleted yet. */
   rooms(): Room[];
   poolSize(): number;
+  /** Names of the rooms waiting for the garbage collector. */
+  queuedDeletions(): string[];
   /** Events received from Pexip, oldest first (the last thousand). */
   events(): MaxConfEvent[];
   /** Resolves when background work (pool refills, Pexip updates) is done. */
@@ -67,27 +74,47 @@ export function createMaxConfSimulator(options: MaxConfOptions): MaxConfSimulato
   const pexip =
     options.pexipAdmin ?? createPexipAdminClient(options.pexipAdminUrl, options.fetch ?? fetch);
   const background = new Background();
-  const rooms = new Rooms(
+  const rooms = new Rooms({
     pexip,
-    createRandom(deriveSeed(seed, 2)),
-    options.poolSize ?? 5,
+    random: createRandom(deriveSeed(seed, 2)),
+    clock,
+    poolSize: options.poolSize ?? 5,
     background,
-  );
+  });
+  scheduleGarbageCollection(clock, () => rooms.collectGarbage());
   let events: MaxConfEvent[] = [];
 
   const control = createControlPlane({
     simulator: "maxconf",
     clock,
     seed,
+    openapi: maxconfOpenApi,
     resetState: () => {
       rooms.reset();
       events = [];
+    },
+    scenarios: {
+      "expired-tokens": {
+        description: "The next request with a bearer token answers 401 'Token expired'",
+        faults: [
+          {
+            match: { path: "/room*" },
+            respond: {
+              status: 401,
+              body: { error: "invalid_token", error_description: "Token expired" },
+              headers: { "www-authenticate": 'Bearer error="invalid_token"' },
+            },
+            times: 1,
+          },
+        ],
+      },
     },
   });
   const { app } = control;
   const auth = bearerAuth({ ...options, clock });
   app.use("/room/*", auth);
   app.use("/rooms", auth);
+  app.use("/rooms/*", auth);
 
   app.post("/room/create", async (c) => {
     const uui = decodeUuiData(c.req.query("uuiData"));
@@ -128,6 +155,8 @@ export function createMaxConfSimulator(options: MaxConfOptions): MaxConfSimulato
 
   app.get("/rooms", (c) => c.json(rooms.list()));
 
+  addBulkApi(app, rooms);
+
   app.post("/public/event_sink", async (c) => {
     const given = parseBasicAuth(c.req.header("authorization"));
     const { username, password } = options.eventSink;
@@ -160,6 +189,7 @@ export function createMaxConfSimulator(options: MaxConfOptions): MaxConfSimulato
     ...control,
     rooms: () => rooms.list(),
     poolSize: () => rooms.poolSize(),
+    queuedDeletions: () => rooms.queuedDeletions(),
     events: () => [...events],
     settled: () => background.settled(),
   };

@@ -28,14 +28,18 @@ export interface RoomSpec {
   tag: string;
 }
 
-/** Names like the seed's "MTIzNDU2LDc2NTQzMg": base64url of two six-digit numbers. */
+/**
+ * Names like the seed's "MTIzNDU2LDc2NTQzMg": base64url of two six-digit numbers, after an
+ * optional prefix (bulk creation of `test_` or `vkiosk_` rooms).
+ */
 export function newRoomSpec(
   random: Random,
   tag: string,
   isTaken: (name: string) => boolean,
+  namePrefix = "",
 ): RoomSpec {
   let name: string;
-  do name = utf8Base64Url(`${random.digits(6)},${random.digits(6)}`);
+  do name = namePrefix + utf8Base64Url(`${random.digits(6)},${random.digits(6)}`);
   while (isTaken(name));
   const pin = random.digits(4);
   let guestPin: string;

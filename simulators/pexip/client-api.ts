@@ -19,6 +19,7 @@ const requestTokenSchema = z.looseObject({
 });
 const callSchema = z.looseObject({ call_type: z.literal("WEBRTC"), sdp: z.string().min(1) });
 const sdpSchema = z.looseObject({ sdp: z.string().min(1) });
+const candidateSchema = z.looseObject({ candidate: z.string(), mid: z.string().optional() });
 
 const success = (c: Context, result: unknown, status: ContentfulStatusCode = 200) =>
   c.json({ status: "success", result }, status);
@@ -99,7 +100,7 @@ export function addClientApi(app: Hono, options: ClientApiOptions): void {
     if (!session) return invalidToken(c);
     const body = callSchema.safeParse(await c.req.json().catch(() => undefined));
     if (!body.success) return failure(c, 400, "A WEBRTC call needs an SDP offer");
-    const answer = node.startCall(session, body.data.sdp);
+    const answer = await node.startCall(session, body.data.sdp);
     return answer ? success(c, answer) : failure(c, 400, "Invalid SDP offer");
   });
 
@@ -121,7 +122,12 @@ export function addClientApi(app: Hono, options: ClientApiOptions): void {
   );
   app.post(
     `${callPath}/new_candidate`,
-    withCall((c) => success(c, null)),
+    withCall(async (c, session, callUuid) => {
+      const body = candidateSchema.safeParse(await c.req.json().catch(() => undefined));
+      if (!body.success) return failure(c, 400, "A candidate needs a candidate attribute");
+      await node.addCandidate(session, callUuid, body.data);
+      return success(c, null);
+    }),
   );
   app.post(
     `${callPath}/dtmf`,
@@ -131,7 +137,9 @@ export function addClientApi(app: Hono, options: ClientApiOptions): void {
     `${callPath}/update`,
     withCall(async (c, session, callUuid) => {
       const body = sdpSchema.safeParse(await c.req.json().catch(() => undefined));
-      const sdp = body.success ? node.updateCall(session, callUuid, body.data.sdp) : undefined;
+      const sdp = body.success
+        ? await node.updateCall(session, callUuid, body.data.sdp)
+        : undefined;
       return sdp ? success(c, { call_uuid: callUuid, sdp }) : failure(c, 400, "Invalid SDP offer");
     }),
   );

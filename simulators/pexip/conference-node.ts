@@ -1,11 +1,11 @@
 import type { SimClock } from "../control/clock.ts";
 import type { Random } from "../control/random.ts";
 import { base64UrlEncode } from "../shared/encoding.ts";
+import type { CallMedia, TrickledCandidate } from "./call-media.ts";
 import type { ConferenceConfig } from "./configuration.ts";
 import type { EventSink } from "./event-sink.ts";
 import { EventStream } from "./event-stream.ts";
 import { type LiveConference, type Participant, participantJson, type Role } from "./live-model.ts";
-import { answerSdp } from "./sdp.ts";
 
 export interface ConferenceNodeOptions {
   clock: SimClock;
@@ -13,8 +13,7 @@ export interface ConferenceNodeOptions {
   eventSink: EventSink;
   tokenExpiresSeconds: number;
   agentJoinDelayMs: number;
-  /** Address written into SDP answers. */
-  mediaAddress: string;
+  callMedia: CallMedia;
 }
 
 export interface Session {
@@ -32,6 +31,13 @@ export interface JoinRequest {
 }
 
 export const TOKEN_EXPIRED_REASON = "Timer expired awaiting token refresh";
+/**
+ * A WebRTC peer that stopped answering ICE or sending media. The wording is one of the reasons
+ * @pexip/infinity-api knows (#pex196); when exactly Pexip gives it is not documented.
+ */
+export const MEDIA_TIMEOUT_REASON = "Ice failure";
+/** Reasons the node itself ends a participant for: its client is told why before the stream ends. */
+const NODE_INITIATED = new Set([TOKEN_EXPIRED_REASON, MEDIA_TIMEOUT_REASON]);
 
 /** The runtime of a Pexip conferencing node: who is in which conference, with which token. */
 export class ConferenceNode {
@@ -105,37 +111,58 @@ export class ConferenceNode {
     return stream;
   }
 
-  startCall(session: Session, offer: string): { call_uuid: string; sdp: string } | undefined {
-    const { random, mediaAddress } = this.#options;
-    const sdp = answerSdp(offer, random, mediaAddress);
-    if (!sdp) return undefined;
+  async startCall(
+    session: Session,
+    offer: string,
+  ): Promise<{ call_uuid: string; sdp: string } | undefined> {
+    const { random, callMedia } = this.#options;
+    let callUuid = "";
+    const media = await callMedia.answer(offer, {
+      // A call that went silent ends its participant, as a dropped WebRTC client does on Pexip.
+      silent: () => {
+        if (session.participant.calls.has(callUuid)) this.leave(session, MEDIA_TIMEOUT_REASON);
+      },
+    });
+    if (!media) return undefined;
     const { participant, conference } = session;
-    const callUuid = random.uuid();
-    participant.calls.set(callUuid, { uuid: callUuid, acked: false });
+    if (!conference.participants.has(participant.uuid)) {
+      media.close(); // it left while the answer was being made
+      return undefined;
+    }
+    callUuid = random.uuid();
+    participant.calls.set(callUuid, { uuid: callUuid, acked: false, media });
     participant.protocol = "webrtc";
     participant.isVideoCall = /^m=video /m.test(offer);
     this.#broadcast(conference, "participant_update", participantJson(participant));
-    return { call_uuid: callUuid, sdp };
+    return { call_uuid: callUuid, sdp: media.answerSdp };
   }
 
   /** The answer to an SDP renegotiation of an existing call. */
-  updateCall(session: Session, callUuid: string, offer: string): string | undefined {
-    if (!session.participant.calls.has(callUuid)) return undefined;
-    return answerSdp(offer, this.#options.random, this.#options.mediaAddress);
+  async updateCall(session: Session, callUuid: string, offer: string): Promise<string | undefined> {
+    return session.participant.calls.get(callUuid)?.media.update(offer);
   }
 
+  async addCandidate(session: Session, callUuid: string, candidate: TrickledCandidate) {
+    await session.participant.calls.get(callUuid)?.media.addCandidate(candidate);
+  }
+
+  /** The client applied the answer: media may flow, and the agent sends once it is in. */
   ackCall(session: Session, callUuid: string): boolean {
     const call = session.participant.calls.get(callUuid);
     if (!call) return false;
     call.acked = true;
     session.participant.hasMedia = true;
+    if (hasAgent(session.conference)) call.media.startAgentMedia();
     this.#broadcast(session.conference, "participant_update", participantJson(session.participant));
     return true;
   }
 
   disconnectCall(session: Session, callUuid: string): boolean {
     const { participant, conference } = session;
-    if (!participant.calls.delete(callUuid)) return false;
+    const call = participant.calls.get(callUuid);
+    if (!call) return false;
+    call.media.close();
+    participant.calls.delete(callUuid);
     if (participant.calls.size === 0) {
       participant.protocol = "api";
       participant.hasMedia = false;
@@ -149,7 +176,10 @@ export class ConferenceNode {
   reset(): void {
     for (const conference of this.#live.values()) {
       conference.cancelAgentJoin?.();
-      for (const participant of conference.participants.values()) participant.cancelExpiry?.();
+      for (const participant of conference.participants.values()) {
+        participant.cancelExpiry?.();
+        for (const call of participant.calls.values()) call.media.close();
+      }
       for (const stream of conference.streams) stream.close();
     }
     this.#live.clear();
@@ -189,11 +219,12 @@ export class ConferenceNode {
 
   #remove(conference: LiveConference, participant: Participant, reason: string): void {
     participant.cancelExpiry?.();
+    for (const call of participant.calls.values()) call.media.close();
     if (participant.token) this.#sessions.delete(participant.token);
     conference.participants.delete(participant.uuid);
     for (const stream of [...conference.streams]) {
       if (stream.participantUuid !== participant.uuid) continue;
-      if (reason === TOKEN_EXPIRED_REASON) {
+      if (NODE_INITIATED.has(reason)) {
         for (const call of participant.calls.values()) {
           stream.send("call_disconnected", { call_uuid: call.uuid, reason });
         }
@@ -225,8 +256,7 @@ export class ConferenceNode {
 
   /** The room dials the contact centre once a citizen is in; an agent answers after a while. */
   #scheduleAgent(conference: LiveConference): void {
-    const hasAgent = [...conference.participants.values()].some((p) => p.isAgent);
-    if (hasAgent || conference.cancelAgentJoin) return;
+    if (hasAgent(conference) || conference.cancelAgentJoin) return;
     conference.cancelAgentJoin = this.#options.clock.setTimer(
       this.#options.agentJoinDelayMs,
       () => {
@@ -257,6 +287,7 @@ export class ConferenceNode {
     eventSink.post("participant_connected", participantEvent(conference, agent));
     // With a host present, waiting guests are let into the conference.
     for (const guest of conference.participants.values()) {
+      for (const call of guest.calls.values()) if (call.acked) call.media.startAgentMedia();
       if (guest.serviceType !== "waiting_room") continue;
       guest.serviceType = "conference";
       this.#broadcast(conference, "participant_update", participantJson(guest));
@@ -266,6 +297,10 @@ export class ConferenceNode {
   #broadcast(conference: LiveConference, event: string, data: unknown): void {
     for (const stream of conference.streams) stream.send(event, data);
   }
+}
+
+function hasAgent(conference: LiveConference): boolean {
+  return [...conference.participants.values()].some((participant) => participant.isAgent);
 }
 
 function conferenceEvent(conference: LiveConference) {

@@ -2,6 +2,7 @@ import { type SimClock, systemClock } from "../control/clock.ts";
 import { type ControlPlane, createControlPlane } from "../control/control-plane.ts";
 import { createRandom, deriveSeed, randomSeed } from "../control/random.ts";
 import type { BasicCredentials } from "../shared/basic-auth.ts";
+import { type CallMedia, syntacticCallMedia } from "./call-media.ts";
 import { addClientApi } from "./client-api.ts";
 import { ConferenceNode } from "./conference-node.ts";
 import { type ConferenceConfig, ConferenceDirectory } from "./configuration.ts";
@@ -13,6 +14,7 @@ import {
   inProcessManagement,
 } from "./management.ts";
 import { addManagementApi } from "./management-api.ts";
+import { pexipOpenApi } from "./openapi.ts";
 
 export interface PexipOptions {
   clock?: SimClock;
@@ -25,6 +27,8 @@ export interface PexipOptions {
   tokenExpiresSeconds?: number;
   /** How long after the first guest joins the simulated agent answers. */
   agentJoinDelayMs?: number;
+  /** What answers WebRTC offers and carries media; default: valid SDP answers and no media. */
+  callMedia?: CallMedia;
   fetch?: typeof fetch;
 }
 
@@ -65,11 +69,12 @@ export function createPexipSimulator(options: PexipOptions = {}): PexipSimulator
     eventSink,
     tokenExpiresSeconds,
     agentJoinDelayMs: options.agentJoinDelayMs ?? 3000,
-    mediaAddress: "127.0.0.1",
+    callMedia: options.callMedia ?? syntacticCallMedia(random, "127.0.0.1"),
   });
 
   const control = createControlPlane({
     simulator: "pexip",
+    openapi: pexipOpenApi,
     clock,
     seed,
     // Configuration survives a reset (MaxConf's pool lives in it); calls and tokens do not.

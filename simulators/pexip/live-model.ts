@@ -1,3 +1,4 @@
+import type { MediaLeg } from "./call-media.ts";
 import type { ConferenceConfig } from "./configuration.ts";
 import type { EventStream } from "./event-stream.ts";
 
@@ -6,6 +7,7 @@ export type Role = "HOST" | "GUEST";
 export interface Call {
   uuid: string;
   acked: boolean;
+  media: MediaLeg;
 }
 
 export interface Participant {

@@ -6,7 +6,9 @@ import { createRandom, deriveSeed, randomSeed } from "../control/random.ts";
 import { parseBasicAuth, sameSecret } from "../shared/basic-auth.ts";
 import { base64UrlEncode } from "../shared/encoding.ts";
 import { type EntraError, entraErrorBody, entraErrors } from "./entra-errors.ts";
-import { createSigningKey } from "./signing-key.ts";
+import { addKeyControl } from "./key-control.ts";
+import { type KeyDescription, KeyRing } from "./key-ring.ts";
+import { tokenServerOpenApi } from "./openapi.ts";
 
 export interface TokenServerClient {
   clientId: string;
@@ -22,7 +24,10 @@ export interface TokenServerOptions {
   seed?: number;
   tenants: string[];
   clients: TokenServerClient[];
+  /** Lifetime of the access tokens, in seconds (Entra: 3599). */
   expiresIn?: number;
+  /** How long a rotated-out key stays in the JWKS, in seconds; by default the token lifetime. */
+  keyOverlapSeconds?: number;
   /** Origin written into `iss` and metadata; by default the origin of each request. */
   issuerOrigin?: string;
 }
@@ -30,7 +35,12 @@ export interface TokenServerOptions {
 export interface TokenServer extends ControlPlane {
   tokensIssued(): number;
   jwks(): Promise<{ keys: JWK[] }>;
+  /** A new key signs from now on; the previous one is published for the overlap, then dropped. */
+  rotateKeys(overlapSeconds?: number): KeyDescription[];
 }
+
+/** How far in the past the `expired-tokens` scenario puts `exp`. */
+const EXPIRED_BY_SECONDS = 60;
 
 /** Microsoft Entra ID v2, as far as the client credentials grant goes. */
 export function createTokenServer(options: TokenServerOptions): TokenServer {
@@ -42,15 +52,29 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
   const clients = new Map(options.clients.map((client) => [client.clientId, client]));
   // The service principal's object id: stable per client, as in a real directory.
   const objectIds = new Map(options.clients.map((client) => [client.clientId, random.uuid()]));
-  const signingKey = createSigningKey(random);
+  const keys = new KeyRing(random, clock, (options.keyOverlapSeconds ?? expiresIn) * 1000);
   let issued = 0;
+  let issueExpired = false;
 
   const control = createControlPlane({
     simulator: "token-server",
     clock,
     seed,
+    openapi: tokenServerOpenApi,
     resetState: () => {
       issued = 0;
+      keys.dropRetiring();
+    },
+    scenarios: {
+      "expired-tokens": {
+        description: "Tokens are issued already expired (exp a minute ago; expires_in unchanged)",
+        engage: () => {
+          issueExpired = true;
+          return () => {
+            issueExpired = false;
+          };
+        },
+      },
     },
   });
   const { app } = control;
@@ -89,7 +113,10 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
     if (scope.trim() !== `${client.audience}/.default`)
       return fail(c, entraErrors.invalidScope(scope));
 
-    const issuedAt = Math.floor(clock.now() / 1000);
+    // As from a server whose clock runs behind: the answer looks fresh, the token is not.
+    const issuedAt =
+      Math.floor(clock.now() / 1000) - (issueExpired ? expiresIn + EXPIRED_BY_SECONDS : 0);
+    const signingKey = keys.current;
     const accessToken = await new SignJWT({
       aud: client.audience,
       iss: `${originOf(c)}/${tenant}/v2.0`,
@@ -124,7 +151,7 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
   app.get("/:tenant/discovery/v2.0/keys", async (c) => {
     const tenant = c.req.param("tenant");
     if (!tenants.has(tenant)) return fail(c, entraErrors.invalidTenant(tenant));
-    return c.json({ keys: [await signingKey.publicJwk] });
+    return c.json(await keys.jwks());
   });
 
   app.get("/:tenant/v2.0/.well-known/openid-configuration", (c) => {
@@ -152,10 +179,13 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
     });
   });
 
+  const rotate = addKeyControl(app, keys);
+
   return {
     ...control,
     tokensIssued: () => issued,
-    jwks: async () => ({ keys: [await signingKey.publicJwk] }),
+    jwks: () => keys.jwks(),
+    rotateKeys: rotate,
   };
 }
 

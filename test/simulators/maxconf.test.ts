@@ -184,7 +184,7 @@ describe("MaxConf simulator", () => {
     const { createMaxConfSimulator } = await import("../../simulators/index.ts");
     const unpooled = createMaxConfSimulator({
       clock: stack.clock,
-      seed: 9,
+      seed: stack.seed + 1,
       issuer: `${stack.urls.tokenServer}/${tenant}/v2.0`,
       jwksUrl: `${stack.urls.tokenServer}/${tenant}/discovery/v2.0/keys`,
       audience,

@@ -1,5 +1,6 @@
 import { VirtualClock } from "../../simulators/control/clock.ts";
 import { type WiredSimulators, wireSimulators } from "../../simulators/index.ts";
+import { simSeed } from "../support/sim-seed.ts";
 import { type Listener, listen } from "./listen.ts";
 
 export const tenant = "sim-tenant";
@@ -10,6 +11,8 @@ export const eventSink = { username: "pexip", password: "sink-secret" };
 
 export interface WiredStack extends WiredSimulators {
   clock: VirtualClock;
+  /** A second simulator sharing this Pexip needs another seed, or its room names collide. */
+  seed: number;
   urls: { tokenServer: string; maxconf: string; pexip: string };
   accessToken(): Promise<string>;
   close(): Promise<void>;
@@ -20,6 +23,7 @@ export async function startWiredStack(
   options: { agentJoinDelayMs?: number; poolSize?: number } = {},
 ): Promise<WiredStack> {
   const clock = new VirtualClock();
+  const seed = simSeed(42);
   const listeners: Listener[] = await Promise.all([listen(), listen(), listen()]);
   const [tokenListener, maxconfListener, pexipListener] = listeners as [
     Listener,
@@ -28,7 +32,7 @@ export async function startWiredStack(
   ];
   const simulators = wireSimulators({
     clock,
-    seed: 42,
+    seed,
     tokenServerUrl: tokenListener.url,
     maxconfUrl: maxconfListener.url,
     pexipUrl: pexipListener.url,
@@ -45,6 +49,7 @@ export async function startWiredStack(
   return {
     ...simulators,
     clock,
+    seed,
     urls: {
       tokenServer: tokenListener.url,
       maxconf: maxconfListener.url,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createMaxConfSimulator, type Room } from "../../simulators/index.ts";
+import { createMaxConfSimulator, type Room, wireSimulators } from "../../simulators/index.ts";
 import {
   audience,
   eventSink,
@@ -67,7 +67,7 @@ describe("simulators wired together", () => {
     stack = await startWiredStack({ poolSize: 0 });
     const maxconf = createMaxConfSimulator({
       clock: stack.clock,
-      seed: 3,
+      seed: stack.seed + 1,
       issuer: `${stack.urls.tokenServer}/${tenant}/v2.0`,
       jwksUrl: `${stack.urls.tokenServer}/${tenant}/discovery/v2.0/keys`,
       audience,
@@ -91,5 +91,32 @@ describe("simulators wired together", () => {
       expect.arrayContaining(["POST", "GET", "PATCH"]),
     );
     expect(overHttp.every((entry) => entry.headers["x-sim-in-process"] === undefined)).toBe(true);
+  });
+
+  it("registers extra token clients (in their tenants) with the configured lifetime", async () => {
+    const local = (port: number) => `http://127.0.0.1:${port}`;
+    const { tokenServer } = wireSimulators({
+      tokenServerUrl: local(1),
+      maxconfUrl: local(2),
+      pexipUrl: local(3),
+      tenant,
+      clientId: "video-api",
+      clientSecret: "secret",
+      audience,
+      extraClients: [{ clientId: "ops", clientSecret: "ops-secret", tenant: "ops", audience }],
+      tokenExpiresIn: 600,
+      poolSize: 0,
+    });
+    const response = await tokenServer.app.request("/ops/oauth2/v2.0/token", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: "ops",
+        client_secret: "ops-secret",
+        scope: `${audience}/.default`,
+      }).toString(),
+    });
+    expect(await response.json()).toMatchObject({ token_type: "Bearer", expires_in: 600 });
   });
 });

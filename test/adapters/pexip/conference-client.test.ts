@@ -7,8 +7,8 @@ import {
   PexipError,
   PinRequired,
 } from "../../../adapters/pexip/index.ts";
-import { createWebRtcOffer } from "../../../apps/demo/webrtc-offer.ts";
 import { systemClock, VirtualClock } from "../../../simulators/index.ts";
+import { createWebRtcOffer } from "../../support/webrtc-offer.ts";
 import { type RunningPexipNode, startPexipNode } from "./pexip-node.ts";
 
 const ROOM = {

@@ -36,8 +36,8 @@ const VIDEO: MediaDescription = {
 
 /**
  * A WebRTC SDP offer (RFC 8829 shape: BUNDLE, rtcp-mux, trickle ICE, DTLS actpass) for one audio
- * and one video stream, with fresh ICE credentials, fingerprint and ids. No media will flow: the
- * demo only needs an offer a conference node accepts.
+ * and one video stream, with fresh ICE credentials, fingerprint and ids. No media will flow: for
+ * tests of signalling, which only need an offer a conference node accepts.
  */
 export function createWebRtcOffer(): string {
   const session = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createWebRtcOffer } from "../../apps/demo/webrtc-offer.ts";
+import { createWebRtcOffer } from "./webrtc-offer.ts";
 
 function attributes(sdp: string, name: string): string[] {
   const prefix = `a=${name}:`;

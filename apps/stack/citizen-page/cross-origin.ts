@@ -1,0 +1,35 @@
+import type { Listener } from "../../shared/listen.ts";
+
+type FetchHandler = Parameters<Listener["handle"]>[0];
+
+const LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"];
+
+/**
+ * DEV STACK ONLY: lets the citizen page, served on the API's port, call the Pexip simulator on
+ * its own port from a browser (CORS). Only for the page's origins; everything else, and what the
+ * simulator answers, is left as it is. Preflights are answered here and never reach the journal.
+ */
+export function allowCitizenPageOrigin(pexip: FetchHandler, apiPort: number): FetchHandler {
+  const pageOrigins = new Set(LOOPBACK_HOSTS.map((host) => `http://${host}:${apiPort}`));
+  return async (request, env) => {
+    const origin = request.headers.get("origin");
+    if (!origin || !pageOrigins.has(origin)) return pexip(request, env);
+    if (request.method === "OPTIONS") {
+      return new Response(null, {
+        status: 204,
+        headers: {
+          "access-control-allow-origin": origin,
+          "access-control-allow-methods": "GET, POST",
+          "access-control-allow-headers": "content-type, token, pin",
+          "access-control-max-age": "600",
+          vary: "origin",
+        },
+      });
+    }
+    const response = await pexip(request, env);
+    const headers = new Headers(response.headers);
+    headers.set("access-control-allow-origin", origin);
+    headers.append("vary", "origin");
+    return new Response(response.body, { status: response.status, headers });
+  };
+}

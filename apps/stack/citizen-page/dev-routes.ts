@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { type DevDevice, signDeviceToken } from "../../shared/dev-device.ts";
+import type { Listener } from "../../shared/listen.ts";
+
+type FetchHandler = Parameters<Listener["handle"]>[0];
+
+/**
+ * DEV STACK ONLY, in front of the API on its port: the citizen page (`/demo`), its script, and
+ * `POST /dev/device-token`, which signs a device token for a fresh device code with the dev device
+ * key so that a browser can play the app. The API (adapters/http) knows nothing of these routes.
+ */
+export function withCitizenPage(api: FetchHandler, device: DevDevice): FetchHandler {
+  return async (request, env) => {
+    const { pathname } = new URL(request.url);
+    if (request.method === "GET" && pathname === "/demo") {
+      return new Response(readFileSync(new URL("./citizen.html", import.meta.url)), {
+        headers: { "content-type": "text/html; charset=utf-8" },
+      });
+    }
+    if (request.method === "GET" && pathname === "/demo/citizen.js") return citizenScript();
+    if (request.method === "POST" && pathname === "/dev/device-token") {
+      const deviceCode = crypto.randomUUID();
+      const token = await signDeviceToken(device, deviceCode);
+      return Response.json({ client_id: device.clientId, device_code: deviceCode, token });
+    }
+    return api(request, env);
+  };
+}
+
+let bundled: Promise<string> | undefined;
+
+/**
+ * The page's script, bundled for the browser on first request (esbuild: @pexip/infinity-api has
+ * directory imports a browser cannot load) and kept; a failed bundling is retried next time.
+ */
+async function citizenScript(): Promise<Response> {
+  bundled ??= bundle();
+  try {
+    return new Response(await bundled, {
+      headers: { "content-type": "text/javascript; charset=utf-8" },
+    });
+  } catch (error) {
+    bundled = undefined;
+    return new Response(`bundling the citizen page failed: ${String(error)}`, { status: 500 });
+  }
+}
+
+async function bundle(): Promise<string> {
+  const { build } = await import("esbuild");
+  const entry = fileURLToPath(new URL("./browser/main.ts", import.meta.url));
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    sourcemap: "inline",
+  });
+  return result.outputFiles[0]?.text ?? "";
+}
