@@ -1,0 +1,198 @@
+import {
+  type Call,
+  type DeviceIdentity,
+  isLive,
+  type Session,
+  type SessionEvent,
+} from "../../../core/model.ts";
+import type {
+  Insertion,
+  PendingRoomDeletion,
+  SessionChange,
+  Sessions,
+} from "../../../core/ports.ts";
+
+interface StoredCall extends Call {
+  /** Insertion order, SQLite's rowid: the tie-break between calls created at the same time. */
+  seq: number;
+}
+
+interface RoomDeletion extends PendingRoomDeletion {
+  nextAttemptAt: number;
+  deliveredAt?: number;
+}
+
+const isWaiting = (s: Session) =>
+  (s.state === "session_granted" || s.state === "session_started") &&
+  s.agentReachedAt === undefined;
+const endedCall = (call: Call) => call.state === "call_ended" || call.state === "call_error";
+
+/**
+ * The session store in memory, with SqliteSessions' semantics: one live session per device and
+ * `maxLive` per destination checked atomically on insert, saves refused on a stale version, all of
+ * a change or none of it written, and the same orderings. Answers are copies, as rows would be.
+ */
+export class InMemorySessions implements Sessions {
+  readonly #sessions = new Map<string, Session>();
+  readonly #calls = new Map<string, StoredCall>();
+  readonly #deletions: RoomDeletion[] = [];
+  /** The audit trail, for a test to read (the port offers no read of it). */
+  readonly events: SessionEvent[] = [];
+  #callSeq = 0;
+
+  async insert(session: Session, event: SessionEvent, maxLive?: number): Promise<Insertion> {
+    const existing = this.#live(session);
+    if (existing) return { kind: "existing", session: structuredClone(existing) };
+    if (maxLive !== undefined) {
+      const live = [...this.#sessions.values()].filter(
+        (s) => s.destinationName === session.destinationName && isLive(s.state),
+      );
+      if (live.length >= maxLive) return { kind: "full" };
+    }
+    if (this.#sessions.has(session.id)) throw new Error(`session ${session.id} already exists`);
+    if (event.sessionId !== session.id && !this.#sessions.has(event.sessionId))
+      throw new Error(`no session ${event.sessionId}`);
+    this.#sessions.set(session.id, structuredClone(session));
+    this.events.push({ ...event });
+    return { kind: "inserted" };
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    return this.#copy(this.#sessions.get(id));
+  }
+
+  async findLive(identity: DeviceIdentity): Promise<Session | undefined> {
+    return this.#copy(this.#live(identity));
+  }
+
+  async save(change: SessionChange): Promise<boolean> {
+    const { session } = change;
+    const stored = this.#sessions.get(session.id);
+    if (!stored || stored.version !== change.expectedVersion) return false;
+    // Checked before anything is written, as the transaction would roll back on them.
+    const other = isLive(session.state) ? this.#live(stored) : undefined;
+    if (other && other.id !== stored.id) throw new Error("the device already has a live session");
+    const calls: Call[] = [...this.#calls.values()];
+    for (const call of change.calls ?? []) {
+      if (!this.#sessions.has(call.sessionId)) throw new Error(`no session ${call.sessionId}`);
+      const sameClientId = calls.find(
+        (c) =>
+          c.sessionId === call.sessionId &&
+          c.clientCallId === call.clientCallId &&
+          c.callId !== call.callId,
+      );
+      if (sameClientId) throw new Error(`call ${call.clientCallId} already exists`);
+      calls.push(call);
+    }
+    const orphan = change.events.find((event) => !this.#sessions.has(event.sessionId));
+    if (orphan) throw new Error(`no session ${orphan.sessionId}`);
+
+    // Only what an update may change: the session's identity and origin stay as inserted.
+    Object.assign(stored, {
+      state: session.state,
+      reason: session.reason,
+      room: structuredClone(session.room),
+      statusAt: session.statusAt,
+      lastActivityAt: session.lastActivityAt,
+      agentReachedAt: session.agentReachedAt,
+      version: session.version,
+    });
+    for (const call of change.calls ?? []) {
+      const existing = this.#calls.get(call.callId);
+      if (existing) Object.assign(existing, { state: call.state, statusAt: call.statusAt });
+      else this.#calls.set(call.callId, { ...call, seq: ++this.#callSeq });
+    }
+    this.events.push(...change.events.map((event) => ({ ...event })));
+    for (const roomName of change.roomDeletions ?? []) {
+      this.#deletions.push({
+        id: this.#deletions.length + 1,
+        roomName,
+        attempts: 0,
+        nextAttemptAt: session.statusAt,
+      });
+    }
+    return true;
+  }
+
+  async getCall(sessionId: string, clientCallId: string): Promise<Call | undefined> {
+    const call = [...this.#calls.values()].find(
+      (c) => c.sessionId === sessionId && c.clientCallId === clientCallId,
+    );
+    return call && callOf(call);
+  }
+
+  async liveCall(sessionId: string): Promise<Call | undefined> {
+    const [latest] = [...this.#calls.values()]
+      .filter((c) => c.sessionId === sessionId && !endedCall(c))
+      .sort((a, b) => b.createdAt - a.createdAt || b.seq - a.seq);
+    return latest && callOf(latest);
+  }
+
+  async queuePosition(session: Session): Promise<number> {
+    if (!isWaiting(session)) return 0;
+    const ahead = [...this.#sessions.values()].filter(
+      (s) =>
+        s.destinationName === session.destinationName &&
+        isWaiting(s) &&
+        (s.createdAt < session.createdAt ||
+          (s.createdAt === session.createdAt && s.id < session.id)),
+    );
+    return ahead.length + 1;
+  }
+
+  async idleSince(destinationName: string, cutoff: number): Promise<Session[]> {
+    return this.#where(
+      (s) =>
+        s.destinationName === destinationName &&
+        (s.state === "session_granted" || s.state === "session_started") &&
+        s.lastActivityAt < cutoff,
+    );
+  }
+
+  async findByRoom(roomName: string): Promise<Session | undefined> {
+    return this.#where((s) => s.room?.name === roomName)[0];
+  }
+
+  async allocatingSince(cutoff: number): Promise<Session[]> {
+    return this.#where((s) => s.state === "allocating" && s.createdAt < cutoff);
+  }
+
+  async pendingRoomDeletions(now: number, limit: number): Promise<PendingRoomDeletion[]> {
+    return this.#deletions
+      .filter((d) => d.deliveredAt === undefined && d.nextAttemptAt <= now)
+      .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
+      .slice(0, limit)
+      .map(({ id, roomName, attempts }) => ({ id, roomName, attempts }));
+  }
+
+  async roomDeletionDone(id: number, at: number): Promise<void> {
+    const deletion = this.#deletions.find((d) => d.id === id);
+    if (deletion) deletion.deliveredAt = at;
+  }
+
+  async roomDeletionFailed(id: number, retryAt: number): Promise<void> {
+    const deletion = this.#deletions.find((d) => d.id === id);
+    if (!deletion) return;
+    deletion.attempts++;
+    deletion.nextAttemptAt = retryAt;
+  }
+
+  #live(identity: DeviceIdentity): Session | undefined {
+    return [...this.#sessions.values()].find(
+      (s) =>
+        s.clientId === identity.clientId && s.deviceCode === identity.deviceCode && isLive(s.state),
+    );
+  }
+
+  #where(predicate: (session: Session) => boolean): Session[] {
+    return [...this.#sessions.values()].filter(predicate).map((s) => structuredClone(s));
+  }
+
+  #copy(session: Session | undefined): Session | undefined {
+    return session && structuredClone(session);
+  }
+}
+
+function callOf({ seq: _, ...call }: StoredCall): Call {
+  return call;
+}
