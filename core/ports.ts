@@ -70,7 +70,9 @@ export type CurrentServiceHours = () => ServiceHours;
 export interface Sessions {
   /**
    * Stores a new session, atomically checking that the device has no live session and, for a live
-   * one, that its destination has fewer than `maxLive` live sessions.
+   * one, that its destination has fewer than `maxLive` live sessions. An `allocating` session is
+   * an intent, not an answer to anyone: a store may skip flushing it to disk, since a create that
+   * a power loss interrupts is cleaned up by reconciliation.
    */
   insert(session: Session, event: SessionEvent, maxLive?: number): Promise<Insertion>;
   get(id: string): Promise<Session | undefined>;
@@ -84,6 +86,10 @@ export interface Sessions {
   queuePosition(session: Session): Promise<number>;
   /** Live sessions whose last activity is before `cutoff`, for the given destination. */
   idleSince(destinationName: string, cutoff: number): Promise<Session[]>;
+  /** The session a MaxConf room was given to, in any state. */
+  findByRoom(roomName: string): Promise<Session | undefined>;
+  /** Sessions still allocating a room since before `cutoff`: their create was interrupted. */
+  allocatingSince(cutoff: number): Promise<Session[]>;
   pendingRoomDeletions(now: number, limit: number): Promise<PendingRoomDeletion[]>;
   roomDeletionDone(id: number, at: number): Promise<void>;
   roomDeletionFailed(id: number, retryAt: number): Promise<void>;

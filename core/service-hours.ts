@@ -69,8 +69,18 @@ const startOf = (date: string) => (date.length === 10 ? `${date}T00:00` : date.s
 const endOf = (date: string) => (date.length === 10 ? `${date}T23:59` : date.slice(0, 16));
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** The last answer: it holds for a whole minute (time zone offsets are whole minutes). */
+let latest: { timeZone: string; minute: number; local: LocalTime } | undefined;
 
 function localTime(at: number, timeZone: string): LocalTime {
+  const minute = Math.floor(at / 60_000);
+  if (latest?.minute === minute && latest.timeZone === timeZone) return latest.local;
+  const local = formatLocalTime(at, timeZone);
+  latest = { timeZone, minute, local };
+  return local;
+}
+
+function formatLocalTime(at: number, timeZone: string): LocalTime {
   let format = formatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat("en-CA", {

@@ -6,20 +6,45 @@ import { type SessionEventType, sessionMachine } from "./session-machine.ts";
 /** The outcome of offering an event to a stored state: refused, or the next state and effects. */
 export type Step<S> = { allowed: false } | { allowed: true; next: S; effects: string[] };
 
-/** resolveState → can → transition: pure, so the caller saves before performing effects. */
-export function stepSession(state: SessionState, event: SessionEventType): Step<SessionState> {
-  const snapshot = sessionMachine.resolveState({ value: state, context: undefined });
-  if (!snapshot.can(event)) return { allowed: false };
-  const [next, actions] = transition(sessionMachine, snapshot, event);
-  return { allowed: true, next: next.value as SessionState, effects: actions.map((a) => a.type) };
+/**
+ * Remembers each (state, event) outcome: the machines hold no context and no guards, so an
+ * outcome never changes, and asking XState again would rebuild an actor system per request.
+ */
+function memoized<S extends string, E extends { type: string }>(
+  step: (state: S, event: E) => Step<S>,
+): (state: S, event: E) => Step<S> {
+  const outcomes = new Map<string, Step<S>>();
+  return (state, event) => {
+    const key = `${state}\n${event.type}`;
+    let outcome = outcomes.get(key);
+    if (!outcome) {
+      outcome = Object.freeze(step(state, event));
+      outcomes.set(key, outcome);
+    }
+    return outcome;
+  };
 }
 
-export function stepCall(state: CallState, event: CallEventType): Step<CallState> {
+/** resolveState → can → transition: pure, so the caller saves before performing effects. */
+export const stepSession = memoized(
+  (state: SessionState, event: SessionEventType): Step<SessionState> => {
+    const snapshot = sessionMachine.resolveState({ value: state, context: undefined });
+    if (!snapshot.can(event)) return { allowed: false };
+    const [next, actions] = transition(sessionMachine, snapshot, event);
+    return {
+      allowed: true,
+      next: next.value as SessionState,
+      effects: actions.map((a) => a.type),
+    };
+  },
+);
+
+export const stepCall = memoized((state: CallState, event: CallEventType): Step<CallState> => {
   const snapshot = callMachine.resolveState({ value: state, context: undefined });
   if (!snapshot.can(event)) return { allowed: false };
   const [next] = transition(callMachine, snapshot, event);
   return { allowed: true, next: next.value as CallState, effects: [] };
-}
+});
 
 /** Every state a machine defines, for documentation and for checking the API's enums. */
 export const sessionMachineStates = Object.keys(sessionMachine.config.states ?? {});

@@ -7,6 +7,7 @@ import {
   type JWK,
   jwtVerify,
 } from "jose";
+import type { DeviceIdentity } from "../../core/model.ts";
 import type {
   Authentication,
   ClientKeys,
@@ -29,17 +30,34 @@ const acceptedAlgorithms = [
   "EdDSA",
 ];
 
-const refuse = (reason: Extract<Authentication, { ok: false }>["reason"]): Authentication => ({
-  ok: false,
-  reason,
-});
+type Refusal = Extract<Authentication, { ok: false }>;
+
+const refuse = (reason: Refusal["reason"]): Refusal => ({ ok: false, reason });
+
+/** A token that verified: who it proves, with which registered key, until when. */
+interface Verified {
+  identity: DeviceIdentity;
+  key: PublicJwk;
+  kid: string | undefined;
+  /** `exp` in seconds, when the token has one. */
+  exp: number | undefined;
+}
+
+/** Tokens remembered; the oldest is forgotten first. */
+const verifiedLimit = 10_000;
 
 /**
  * Verifies the device JWT the app sends: signed by a key registered for its `client_id` claim,
  * carrying `client_id` and `device_code`; `exp`, when present, is enforced.
+ *
+ * The app sends the same token with every request (the shipped app's has no `exp`), so a token
+ * that verified is remembered, by its full text, and accepted again without another signature
+ * check for as long as the key that verified it is still registered and it has not expired.
  */
 export class JwtDeviceAuthenticator implements DeviceAuthenticator {
-  private readonly importedKeys = new Map<string, CryptoKey | Uint8Array>();
+  /** Per registered key object, the imported key per algorithm. */
+  private readonly importedKeys = new WeakMap<PublicJwk, Map<string, CryptoKey | Uint8Array>>();
+  private readonly verified = new Map<string, Verified>();
 
   constructor(
     private readonly clientKeys: ClientKeys,
@@ -47,6 +65,15 @@ export class JwtDeviceAuthenticator implements DeviceAuthenticator {
   ) {}
 
   async authenticate(token: string): Promise<Authentication> {
+    const remembered = this.verified.get(token);
+    if (remembered) {
+      const { identity, key, kid, exp } = remembered;
+      const keys = await this.clientKeys.keysFor(identity.clientId, kid);
+      if (keys.includes(key) && (exp === undefined || this.nowSeconds() < exp)) {
+        return { ok: true, identity };
+      }
+      this.verified.delete(token);
+    }
     let header: ReturnType<typeof decodeProtectedHeader>;
     let clientId: unknown;
     try {
@@ -64,9 +91,25 @@ export class JwtDeviceAuthenticator implements DeviceAuthenticator {
     if (candidates.length === 0) return refuse("unknown_client");
     for (const jwk of candidates) {
       const outcome = await this.verifyWith(token, jwk, header.alg);
-      if (outcome) return outcome;
+      if (!outcome) continue;
+      if (!outcome.ok) return outcome;
+      const { identity, exp } = outcome;
+      this.remember(token, { identity, key: jwk, kid: header.kid, exp });
+      return { ok: true, identity };
     }
     return refuse("bad_signature");
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now() / 1000);
+  }
+
+  private remember(token: string, verified: Verified): void {
+    if (this.verified.size >= verifiedLimit) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(token, verified);
   }
 
   /** The outcome with this key, or undefined when this key did not sign the token. */
@@ -74,7 +117,9 @@ export class JwtDeviceAuthenticator implements DeviceAuthenticator {
     token: string,
     jwk: PublicJwk,
     alg: string,
-  ): Promise<Authentication | undefined> {
+  ): Promise<
+    { ok: true; identity: DeviceIdentity; exp: number | undefined } | Refusal | undefined
+  > {
     let key: CryptoKey | Uint8Array;
     try {
       key = await this.importKey(jwk, alg);
@@ -90,7 +135,7 @@ export class JwtDeviceAuthenticator implements DeviceAuthenticator {
       if (typeof clientId !== "string" || typeof deviceCode !== "string" || !deviceCode) {
         return refuse("malformed");
       }
-      return { ok: true, identity: { clientId, deviceCode } };
+      return { ok: true, identity: { clientId, deviceCode }, exp: payload.exp };
     } catch (error) {
       if (error instanceof errors.JWTExpired) return refuse("expired");
       if (error instanceof errors.JWTClaimValidationFailed) return refuse("malformed");
@@ -99,11 +144,15 @@ export class JwtDeviceAuthenticator implements DeviceAuthenticator {
   }
 
   private async importKey(jwk: PublicJwk, alg: string) {
-    const cacheKey = `${alg}:${JSON.stringify(jwk)}`;
-    let key = this.importedKeys.get(cacheKey);
+    let byAlgorithm = this.importedKeys.get(jwk);
+    if (!byAlgorithm) {
+      byAlgorithm = new Map();
+      this.importedKeys.set(jwk, byAlgorithm);
+    }
+    let key = byAlgorithm.get(alg);
     if (!key) {
       key = await importJWK(jwk as JWK, alg);
-      this.importedKeys.set(cacheKey, key);
+      byAlgorithm.set(alg, key);
     }
     return key;
   }

@@ -6,6 +6,7 @@ import type { DeviceIdentity } from "../../core/model.ts";
 import type { Clock, DeviceAuthenticator } from "../../core/ports.ts";
 import type { VideoSessionUseCases } from "../../core/use-cases/index.ts";
 import { docsPage } from "./docs.ts";
+import type { HttpEnv } from "./env.ts";
 import { registerSessionRoutes } from "./handlers.ts";
 import { ProblemAnswer, problem } from "./problem.ts";
 import { DeviceRateLimiter } from "./rate-limit.ts";
@@ -21,8 +22,6 @@ export interface HttpAppOptions {
   /** Logs what no answer can explain (a bug); never given a token or a device code. */
   logError?: (message: string, error: unknown) => void;
 }
-
-export type HttpEnv = { Variables: { identity: DeviceIdentity } };
 
 const maxBodyBytes = 16 * 1024;
 
@@ -56,6 +55,14 @@ export function createHttpApp(options: HttpAppOptions) {
           error.status === 415
             ? "Send application/json (or, to create a session, application/x-www-form-urlencoded)."
             : error.message,
+      });
+    }
+    // Reading the body fails when the client hangs up mid-request: its doing, and no one hears us.
+    if (c.req.raw.signal.aborted) {
+      return problem({
+        status: 400,
+        title: "Request aborted",
+        detail: "The connection closed before the request was read.",
       });
     }
     options.logError?.(`unhandled error on ${c.req.method} ${c.req.path}`, error);
@@ -95,13 +102,18 @@ export function createHttpApp(options: HttpAppOptions) {
     bearerFormat: "JWT",
     description: "A JWT signed by the device's key, with client_id and device_code claims.",
   });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "BCSC Video API",
-      version: "2.0.0",
-      description: "Video identity-verification sessions for the BC Services Card app.",
-    },
+  // Built on first request, then served as is: the routes do not change while running.
+  let openApiDocument: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get("/openapi.json", (c) => {
+    openApiDocument ??= app.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: {
+        title: "BCSC Video API",
+        version: "2.0.0",
+        description: "Video identity-verification sessions for the BC Services Card app.",
+      },
+    });
+    return c.json(openApiDocument);
   });
   app.get("/docs", (c) => c.html(docsPage("/openapi.json")));
   return app;

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { DomainError } from "../../core/errors.ts";
 import type { VideoSessionUseCases } from "../../core/use-cases/index.ts";
-import type { HttpEnv } from "./app.ts";
+import type { HttpEnv } from "./env.ts";
 import { videoCall, videoDestination, videoSession } from "./present.ts";
 import { ProblemAnswer, problem, problemFor, unwrap } from "./problem.ts";
 import * as routes from "./routes.ts";
@@ -24,11 +24,32 @@ function mismatch(field: string, where: string): ProblemAnswer {
   );
 }
 
+/** The body a create carries, by media type: the same choice Hono's validators make. */
+function createBodyKind(contentType: string | undefined): "json" | "form" | undefined {
+  const mediaType = contentType?.split(";")[0]?.trim().toLowerCase() ?? "";
+  if (/^application\/([\w.-]+\+)?json$/.test(mediaType)) return "json";
+  if (mediaType === "application/x-www-form-urlencoded" || mediaType === "multipart/form-data") {
+    return "form";
+  }
+  return undefined;
+}
+
 export function registerSessionRoutes(app: OpenAPIHono<HttpEnv>, useCases: VideoSessionUseCases) {
   app.openapi(routes.createSession, async (c) => {
     const identity = c.get("identity");
-    const isJson = c.req.header("content-type")?.includes("json");
-    const body = isJson ? c.req.valid("json") : c.req.valid("form");
+    const kind = createBodyKind(c.req.header("content-type"));
+    // No content type: no validator ran (and the route refused any body with 415).
+    if (!kind) {
+      throw new ProblemAnswer(
+        problem({
+          status: 400,
+          title: "Invalid request",
+          detail: "Send client_id and device_code, as JSON or as a form.",
+          errors: ["client_id", "device_code"].map((path) => ({ path, message: "required" })),
+        }),
+      );
+    }
+    const body = kind === "json" ? c.req.valid("json") : c.req.valid("form");
     const wrong: DomainError | undefined =
       body.client_id !== identity.clientId
         ? { kind: "identity_mismatch", field: "client_id" }

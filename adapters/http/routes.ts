@@ -27,8 +27,10 @@ const ok = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },
 });
+// Required, so a request without a body is validated too (as `{}`), not waved through.
 const jsonBody = <T extends z.ZodType>(schema: T) => ({
   content: { "application/json": { schema } },
+  required: true,
 });
 const security = [{ deviceJwt: [] }];
 const tags = ["Video sessions"];
@@ -40,6 +42,8 @@ export const createSession = createRoute({
   security,
   summary: "Create a video session (or answer the device's live one)",
   request: {
+    // Not `required`: both validators would then run, each refusing the other's media type. The
+    // handler refuses a request without a body.
     body: {
       content: {
         "application/json": { schema: CreateSessionBody },

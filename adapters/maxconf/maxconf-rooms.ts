@@ -12,6 +12,8 @@ import type { AccessTokens, Rooms } from "../../core/ports.ts";
 export interface MaxConfSettings {
   baseUrl: string;
   timeoutMs: number;
+  /** Headers for each call made on behalf of the current request (its x-request-id). */
+  contextHeaders: () => Record<string, string>;
 }
 
 const roomAnswer = z.object({
@@ -80,6 +82,23 @@ export class MaxConfRooms implements Rooms {
     return rooms.data.map((room) => room.name);
   }
 
+  /** Whether MaxConf answers its public health check (for readiness). */
+  async reachable(): Promise<boolean> {
+    try {
+      return await withTimeout(this.settings.timeoutMs, async (signal) => {
+        const response = await this.pool.request({
+          method: "GET",
+          path: `${this.basePath}/health`,
+          signal,
+        });
+        await response.body.dump();
+        return response.statusCode === 200;
+      });
+    } catch {
+      return false;
+    }
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }
@@ -95,20 +114,39 @@ export class MaxConfRooms implements Rooms {
 
   private async request(method: string, path: string, token: string): Promise<Answer> {
     try {
-      const response = await this.pool.request({
-        method,
-        path: `${this.basePath}${path}`,
-        headers: { authorization: `Bearer ${token}` },
-        signal: AbortSignal.timeout(this.settings.timeoutMs),
+      return await withTimeout(this.settings.timeoutMs, async (signal) => {
+        const response = await this.pool.request({
+          method,
+          path: `${this.basePath}${path}`,
+          headers: { ...this.settings.contextHeaders(), authorization: `Bearer ${token}` },
+          signal,
+        });
+        return {
+          status: response.statusCode,
+          headers: response.headers,
+          text: await response.body.text(),
+        };
       });
-      return {
-        status: response.statusCode,
-        headers: response.headers,
-        text: await response.body.text(),
-      };
     } catch (error) {
       throw upstreamUnreachable("maxconf", `MaxConf ${method} ${path.split("?")[0]}`, error);
     }
+  }
+}
+
+/**
+ * Runs `work` with a signal that aborts it after `ms`. The timer is cleared when the work ends:
+ * AbortSignal.timeout's would stay alive for the whole timeout after every request.
+ */
+async function withTimeout<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`no answer within ${ms} ms`, "TimeoutError")),
+    ms,
+  );
+  try {
+    return await work(controller.signal);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -2,6 +2,8 @@ import { inTransaction, type SqlDatabase } from "./database.ts";
 
 const live = "('allocating', 'session_granted', 'session_started')";
 const waiting = "('session_granted', 'session_started')";
+/** In the queue: granted or started, and no call has reached the agent yet. */
+const isWaiting = (row: string) => `${row}.state IN ${waiting} AND ${row}.agent_reached_at IS NULL`;
 
 /** Schema versions in order; a version, once released, is never edited — add a new one. */
 const migrations: string[] = [
@@ -27,6 +29,8 @@ const migrations: string[] = [
   -- One live session per device, enforced by the database itself.
   CREATE UNIQUE INDEX sessions_live_device ON sessions (client_id, device_code)
     WHERE state IN ${live};
+  CREATE INDEX sessions_room ON sessions (room_name) WHERE room_name IS NOT NULL;
+  CREATE INDEX sessions_allocating ON sessions (created_at) WHERE state = 'allocating';
   CREATE INDEX sessions_live_destination ON sessions (destination_name) WHERE state IN ${live};
   CREATE INDEX sessions_waiting ON sessions (destination_name, created_at)
     WHERE state IN ${waiting} AND agent_reached_at IS NULL;
@@ -68,6 +72,32 @@ const migrations: string[] = [
   );
   CREATE INDEX room_deletions_pending ON room_deletions (next_attempt_at)
     WHERE delivered_at IS NULL;
+  `,
+  `
+  -- How many sessions wait for an agent at each destination, kept by triggers: a new session's
+  -- place in the queue is then known without counting the whole queue.
+  CREATE TABLE waiting_counts (
+    destination_name TEXT PRIMARY KEY,
+    waiting INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  INSERT INTO waiting_counts
+    SELECT destination_name, COUNT(*) FROM sessions WHERE ${isWaiting("sessions")}
+    GROUP BY destination_name;
+  CREATE TRIGGER waiting_counts_insert AFTER INSERT ON sessions WHEN ${isWaiting("NEW")}
+  BEGIN
+    INSERT INTO waiting_counts VALUES (NEW.destination_name, 1)
+      ON CONFLICT (destination_name) DO UPDATE SET waiting = waiting + 1;
+  END;
+  CREATE TRIGGER waiting_counts_update AFTER UPDATE OF state, agent_reached_at ON sessions
+    WHEN (${isWaiting("OLD")}) != (${isWaiting("NEW")})
+  BEGIN
+    INSERT INTO waiting_counts VALUES (NEW.destination_name, CASE WHEN ${isWaiting("NEW")} THEN 1 ELSE -1 END)
+      ON CONFLICT (destination_name) DO UPDATE SET waiting = waiting + excluded.waiting;
+  END;
+  CREATE TRIGGER waiting_counts_delete AFTER DELETE ON sessions WHEN ${isWaiting("OLD")}
+  BEGIN
+    UPDATE waiting_counts SET waiting = waiting - 1 WHERE destination_name = OLD.destination_name;
+  END;
   `,
 ];
 

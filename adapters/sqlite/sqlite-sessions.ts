@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers";
 import type { Call, CallState, Session, SessionEvent, SessionState } from "../../core/model.ts";
 import type { Insertion, PendingRoomDeletion, SessionChange, Sessions } from "../../core/ports.ts";
 import { inTransaction, type Row, type SqlDatabase, type SqlValue } from "./database.ts";
@@ -8,11 +9,33 @@ const sessionColumns = `id, client_id, device_code, destination_name, destinatio
   uui_data, room_name, room_alias, guest_pin, created_at, status_at, last_activity_at,
   agent_reached_at, version`;
 
-/** The session store on SQLite: sessions, calls, the audit trail and the room-deletion outbox. */
+/** A write waiting for the next group commit. */
+interface QueuedWrite {
+  work: () => unknown;
+  /** False for an intent, which need not reach the disk before it is answered (see insert). */
+  durable: boolean;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The session store on SQLite: sessions, calls, the audit trail and the room-deletion outbox.
+ *
+ * Writes are group-committed: the writes asked for during one turn of the event loop are applied
+ * in order in one transaction, and each promise settles once that transaction is committed (with
+ * PRAGMA synchronous=FULL, flushed to disk). A commit with FULL blocks the event loop for an
+ * fsync; the requests that arrive meanwhile share the next one, instead of an fsync each.
+ */
 export class SqliteSessions implements Sessions {
   private readonly sql;
 
+  /** The configured flush level (PRAGMA synchronous: 1 NORMAL, 2 FULL), restored after intents. */
+  private readonly synchronous: number;
+
+  private queued: QueuedWrite[] = [];
+
   constructor(private readonly db: SqlDatabase) {
+    this.synchronous = Number(db.prepare("PRAGMA synchronous").get()?.synchronous ?? 2);
     const prepare = (text: string) => db.prepare(text);
     this.sql = {
       insertSession: prepare(
@@ -45,14 +68,33 @@ export class SqliteSessions implements Sessions {
         `INSERT INTO session_events (session_id, call_id, kind, status, actor, at)
          VALUES (?, ?, ?, ?, ?, ?)`,
       ),
+      // Up to a limit: counting stops there.
       waitingAhead: prepare(
-        `SELECT COUNT(*) AS ahead FROM sessions
-         WHERE destination_name = ? AND state IN ${waiting} AND agent_reached_at IS NULL
-           AND (created_at < ? OR (created_at = ? AND id < ?))`,
+        `SELECT COUNT(*) AS count FROM (SELECT 1 FROM sessions
+           WHERE destination_name = ? AND state IN ${waiting} AND agent_reached_at IS NULL
+             AND (created_at, id) < (?, ?) LIMIT ?)`,
+      ),
+      waitingBehind: prepare(
+        `SELECT COUNT(*) AS count FROM (SELECT 1 FROM sessions
+           WHERE destination_name = ? AND state IN ${waiting} AND agent_reached_at IS NULL
+             AND (created_at, id) > (?, ?) LIMIT ?)`,
+      ),
+      waitingTotal: prepare(`SELECT waiting FROM waiting_counts WHERE destination_name = ?`),
+      stillWaiting: prepare(
+        `SELECT COUNT(*) AS waiting FROM sessions
+         WHERE id = ? AND state IN ${waiting} AND agent_reached_at IS NULL`,
       ),
       idleSince: prepare(
         `SELECT ${sessionColumns} FROM sessions
          WHERE destination_name = ? AND state IN ${waiting} AND last_activity_at < ?`,
+      ),
+      countByState: prepare(`SELECT state, COUNT(*) AS count FROM sessions GROUP BY state`),
+      countPendingDeletions: prepare(
+        `SELECT COUNT(*) AS count FROM room_deletions WHERE delivered_at IS NULL`,
+      ),
+      findByRoom: prepare(`SELECT ${sessionColumns} FROM sessions WHERE room_name = ?`),
+      allocatingSince: prepare(
+        `SELECT ${sessionColumns} FROM sessions WHERE state = 'allocating' AND created_at < ?`,
       ),
       oweRoomDeletion: prepare(
         `INSERT INTO room_deletions (room_name, owed_at, next_attempt_at) VALUES (?, ?, ?)`,
@@ -68,8 +110,10 @@ export class SqliteSessions implements Sessions {
     };
   }
 
-  async insert(session: Session, event: SessionEvent, maxLive?: number): Promise<Insertion> {
-    return inTransaction(this.db, (): Insertion => {
+  insert(session: Session, event: SessionEvent, maxLive?: number): Promise<Insertion> {
+    // An intent (allocating) is committed to the WAL without waiting for the disk; the grant's
+    // flushed commit carries it to disk anyway. Saves one fsync per create.
+    return this.write(session.state !== "allocating", (): Insertion => {
       const existing = this.sql.findLive.get(session.clientId, session.deviceCode);
       if (existing) return { kind: "existing", session: toSession(existing) };
       if (maxLive !== undefined) {
@@ -92,9 +136,9 @@ export class SqliteSessions implements Sessions {
     return row && toSession(row);
   }
 
-  async save(change: SessionChange): Promise<boolean> {
+  save(change: SessionChange): Promise<boolean> {
     const { session } = change;
-    return inTransaction(this.db, () => {
+    return this.write(true, () => {
       const updated = this.sql.updateSession.run(
         session.state,
         session.reason ?? null,
@@ -138,22 +182,40 @@ export class SqliteSessions implements Sessions {
     return row && toCall(row);
   }
 
+  /**
+   * Counts the shorter side of the queue, a little of each side at a time: behind a session that
+   * just joined there is nobody, ahead of the head nobody either; neither counts the whole queue.
+   */
   async queuePosition(session: Session): Promise<number> {
     const isWaiting =
       (session.state === "session_granted" || session.state === "session_started") &&
       session.agentReachedAt === undefined;
     if (!isWaiting) return 0;
-    const row = this.sql.waitingAhead.get(
-      session.destinationName,
-      session.createdAt,
-      session.createdAt,
-      session.id,
-    );
-    return Number(row?.ahead ?? 0) + 1;
+    const { destinationName: destination, createdAt, id } = session;
+    for (let limit = 64; ; limit *= 4) {
+      const ahead = Number(this.sql.waitingAhead.get(destination, createdAt, id, limit)?.count);
+      if (ahead < limit) return ahead + 1;
+      const behind = Number(this.sql.waitingBehind.get(destination, createdAt, id, limit)?.count);
+      if (behind < limit) {
+        // Everyone waiting, less those behind, less the session itself if it is still waiting.
+        const total = Number(this.sql.waitingTotal.get(destination)?.waiting ?? 0);
+        const self = Number(this.sql.stillWaiting.get(id)?.waiting);
+        return total - behind - self + 1;
+      }
+    }
   }
 
   async idleSince(destinationName: string, cutoff: number): Promise<Session[]> {
     return this.sql.idleSince.all(destinationName, cutoff).map(toSession);
+  }
+
+  async findByRoom(roomName: string): Promise<Session | undefined> {
+    const row = this.sql.findByRoom.get(roomName);
+    return row && toSession(row);
+  }
+
+  async allocatingSince(cutoff: number): Promise<Session[]> {
+    return this.sql.allocatingSince.all(cutoff).map(toSession);
   }
 
   async pendingRoomDeletions(now: number, limit: number): Promise<PendingRoomDeletion[]> {
@@ -165,11 +227,75 @@ export class SqliteSessions implements Sessions {
   }
 
   async roomDeletionDone(id: number, at: number): Promise<void> {
-    this.sql.deletionDone.run(at, id);
+    await this.write(true, () => this.sql.deletionDone.run(at, id));
   }
 
   async roomDeletionFailed(id: number, retryAt: number): Promise<void> {
-    this.sql.deletionFailed.run(retryAt, id);
+    await this.write(true, () => this.sql.deletionFailed.run(retryAt, id));
+  }
+
+  /** Counts for the metrics endpoint. */
+  statistics(): { sessionsByState: Record<string, number>; pendingRoomDeletions: number } {
+    const byState = this.sql.countByState.all();
+    return {
+      sessionsByState: Object.fromEntries(
+        byState.map((row) => [String(row.state), Number(row.count)]),
+      ),
+      pendingRoomDeletions: Number(this.sql.countPendingDeletions.get()?.count ?? 0),
+    };
+  }
+
+  /** Whether the database takes writes (for readiness): takes the write lock and lets it go. */
+  writable(): boolean {
+    try {
+      this.db.exec("BEGIN IMMEDIATE");
+      this.db.exec("ROLLBACK");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Queues `work` for the next group commit; settles with its outcome once committed. */
+  private write<T>(durable: boolean, work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const queued = this.queued.push({
+        work,
+        durable,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
+      if (queued === 1) setImmediate(() => this.commitQueued());
+    });
+  }
+
+  private commitQueued(): void {
+    const batch = this.queued;
+    this.queued = [];
+    const relaxed = this.synchronous > 1 && batch.every((write) => !write.durable);
+    if (relaxed) this.db.exec("PRAGMA synchronous = NORMAL");
+    try {
+      let outcomes: { value?: unknown; error?: unknown }[];
+      try {
+        outcomes = inTransaction(this.db, () => batch.map((write) => ({ value: write.work() })));
+      } catch {
+        // One write failed and undid the batch: each again on its own, so that only it fails.
+        outcomes = batch.map((write) => {
+          try {
+            return { value: inTransaction(this.db, write.work) };
+          } catch (error) {
+            return { error };
+          }
+        });
+      }
+      batch.forEach((write, index) => {
+        const outcome = outcomes[index];
+        if (outcome && !("error" in outcome)) write.resolve(outcome.value);
+        else write.reject(outcome?.error);
+      });
+    } finally {
+      if (relaxed) this.db.exec(`PRAGMA synchronous = ${this.synchronous}`);
+    }
   }
 
   private insertEvent(event: SessionEvent): void {

@@ -7,6 +7,9 @@ const url = z.url();
 export const serviceConfigSchema = z
   .object({
     PORT: port.default(8080),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
     HOST: z.string().default("127.0.0.1"),
     API_BASE_PATH: z.string().startsWith("/").default("/video"),
     DATABASE_PATH: z.string().default("./data/video-api.db"),
@@ -25,6 +28,8 @@ export const serviceConfigSchema = z
       .pipe(z.url())
       .optional(),
     BCSC_CLIENT_JWKS_CACHE_SECONDS: z.coerce.number().int().positive().default(300),
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
+    RECONCILE_GRACE_SECONDS: z.coerce.number().int().positive().default(30),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
     VIDEO_CONFIG_FILE: z.string().min(1).optional(),
     DESTINATION_HOST: z.string().min(1),

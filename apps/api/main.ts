@@ -1,3 +1,4 @@
+import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
 import { systemClock } from "../../simulators/control/clock.ts";
 import { listen } from "../shared/listen.ts";
 import { loadServiceConfig } from "./config.ts";
@@ -12,17 +13,22 @@ try {
   process.exit(2);
 }
 const listener = await listen(config.PORT, config.HOST);
-const service = buildService(config, systemClock);
+const service = buildService(config, systemClock, openBetterSqlite);
 listener.handle(service.app.fetch);
 console.log(`BCSC Video API v2 listening on ${listener.url}${config.API_BASE_PATH}`);
 
+/** In-flight requests get this long to finish after a stop signal; the whole stop is bounded. */
+const shutdownGraceMs = 10_000;
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {
     if (stopping) return;
     stopping = true;
-    await listener.close();
+    service.logger.info({ signal }, "stopping: no new connections, finishing requests in flight");
+    setTimeout(() => process.exit(1), shutdownGraceMs * 2).unref();
+    await listener.close(shutdownGraceMs);
     await service.stop();
+    service.logger.info("stopped: outbox flushed, database closed");
     process.exit(0);
   });
 }

@@ -41,11 +41,17 @@ const waitableRetryAfter = (error: UpstreamError, settings: ResilienceSettings) 
  * jitter (or the upstream's own Retry-After), and one breaker shared by all its operations that
  * fails fast with 503 while the upstream is down.
  */
+export interface UpstreamObserver {
+  breakerChanged(upstream: UpstreamName, state: "open" | "half-open" | "closed"): void;
+  /** One operation, retries included: how long, and how it ended. */
+  operationEnded(upstream: UpstreamName, seconds: number, failure?: string): void;
+}
+
 export function upstreamPolicies(
   upstream: UpstreamName,
   settings: ResilienceSettings,
-  onBreakerChange: (state: "open" | "half-open" | "closed") => void = () => {},
-): CallPolicies & { breaker: ReturnType<typeof circuitBreaker> } {
+  observer: UpstreamObserver,
+): CallPolicies {
   const breaker = circuitBreaker(
     handleWhen((error) => error instanceof UpstreamError && error.failure !== "bad_answer"),
     {
@@ -53,9 +59,9 @@ export function upstreamPolicies(
       breaker: new ConsecutiveBreaker(settings.breakerThreshold),
     },
   );
-  breaker.onBreak(() => onBreakerChange("open"));
-  breaker.onHalfOpen(() => onBreakerChange("half-open"));
-  breaker.onReset(() => onBreakerChange("closed"));
+  breaker.onBreak(() => observer.breakerChanged(upstream, "open"));
+  breaker.onHalfOpen(() => observer.breakerChanged(upstream, "half-open"));
+  breaker.onReset(() => observer.breakerChanged(upstream, "closed"));
 
   const backoff = new DelegateBackoff<{ attempt: number; result: unknown }>((context) => {
     const error =
@@ -80,19 +86,27 @@ export function upstreamPolicies(
 
   const asCallPolicy = (policy: IPolicy): CallPolicy => ({
     run: async (work) => {
+      const started = performance.now();
+      const ended = (failure?: string) =>
+        observer.operationEnded(upstream, (performance.now() - started) / 1000, failure);
       try {
-        return await policy.execute(work);
+        const result = await policy.execute(work);
+        ended();
+        return result;
       } catch (error) {
-        if (!(error instanceof BrokenCircuitError)) throw error;
-        throw new UpstreamError(upstream, "unavailable", `${upstream} circuit is open`, {
-          retryAfterSeconds: Math.ceil(settings.breakerCooldownMs / 1000),
-          notProcessed: true,
-        });
+        const refusal =
+          error instanceof BrokenCircuitError
+            ? new UpstreamError(upstream, "unavailable", `${upstream} circuit is open`, {
+                retryAfterSeconds: Math.ceil(settings.breakerCooldownMs / 1000),
+                notProcessed: true,
+              })
+            : error;
+        ended(refusal instanceof UpstreamError ? refusal.failure : "error");
+        throw refusal;
       }
     },
   });
   return {
-    breaker,
     // Retries outside the breaker: every attempt counts towards opening it.
     idempotent: asCallPolicy(
       wrap(

@@ -1,18 +1,24 @@
 import { fileURLToPath } from "node:url";
+import { Hono } from "hono";
 import { FileClientKeys } from "../../adapters/client-keys/file-client-keys.ts";
 import { RemoteJwksClientKeys } from "../../adapters/client-keys/remote-jwks-client-keys.ts";
 import { VideoConfigFile } from "../../adapters/config/video-config-file.ts";
 import { randomIds } from "../../adapters/crypto/random-ids.ts";
 import { JwtDeviceAuthenticator } from "../../adapters/device-jwt/jwt-device-authenticator.ts";
 import { createHttpApp } from "../../adapters/http/app.ts";
+import { problem } from "../../adapters/http/problem.ts";
 import { MaxConfRooms } from "../../adapters/maxconf/maxconf-rooms.ts";
 import { EntraAccessTokens } from "../../adapters/oauth/entra-access-tokens.ts";
-import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
+import type { SqlDatabase } from "../../adapters/sqlite/database.ts";
 import { SqliteSessions } from "../../adapters/sqlite/sqlite-sessions.ts";
 import { videoSessionUseCases } from "../../core/use-cases/index.ts";
 import type { ServiceConfig } from "./config.ts";
 import { docsAssets } from "./docs-assets.ts";
-import { defaultResilience, upstreamPolicies } from "./resilience.ts";
+import { createLogger, createRequestLogger } from "./logger.ts";
+import { createMetrics } from "./metrics.ts";
+import { observeRequests, operatorRoutes } from "./observability.ts";
+import { upstreamHeaders } from "./request-context.ts";
+import { defaultResilience, type UpstreamObserver, upstreamPolicies } from "./resilience.ts";
 import { startWorkers, type Timers } from "./workers.ts";
 
 /** Open around the clock, one destination: what the dev stack needs. */
@@ -20,10 +26,31 @@ const defaultVideoConfigFile = fileURLToPath(
   new URL("./default-video-config.json", import.meta.url),
 );
 
+/** Opens and migrates the SQLite file with the runtime's driver (better-sqlite3, node:sqlite). */
+export type OpenDatabase = (path: string, synchronous: "FULL" | "NORMAL") => SqlDatabase;
+
+const readinessTimeoutMs = 2000;
+
 /** The service wired from its configuration: HTTP app, background workers, and how to stop. */
-export function buildService(config: ServiceConfig, timers: Timers) {
-  const db = openBetterSqlite(config.DATABASE_PATH, config.SQLITE_SYNCHRONOUS);
+export function buildService(config: ServiceConfig, timers: Timers, openDatabase: OpenDatabase) {
+  const logger = createLogger(config.LOG_LEVEL);
+  const db = openDatabase(config.DATABASE_PATH, config.SQLITE_SYNCHRONOUS);
   const sessions = new SqliteSessions(db);
+  const metrics = createMetrics({
+    sessionsByStatus: () => sessions.statistics().sessionsByState,
+    pendingRoomDeletions: () => sessions.statistics().pendingRoomDeletions,
+  });
+  const upstreamObserver: UpstreamObserver = {
+    breakerChanged: (upstream, state) => {
+      metrics.breakerChanged(upstream, state);
+      logger.warn({ upstream, state }, "circuit breaker changed");
+    },
+    operationEnded: (upstream, seconds, failure) => {
+      metrics.upstreamDuration.observe({ upstream, outcome: failure ?? "ok" }, seconds);
+      if (failure) metrics.upstreamErrors.inc({ upstream, failure });
+      if (upstream === "token-server") metrics.tokenFetches.inc();
+    },
+  };
   const tokens = new EntraAccessTokens(
     {
       authority: config.ENTRA_AUTHORITY,
@@ -32,29 +59,37 @@ export function buildService(config: ServiceConfig, timers: Timers) {
       clientSecret: config.ENTRA_CLIENT_SECRET,
       scope: config.ENTRA_SCOPE,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      contextHeaders: upstreamHeaders,
     },
     timers,
-    upstreamPolicies("token-server", defaultResilience).idempotent,
+    upstreamPolicies("token-server", defaultResilience, upstreamObserver).idempotent,
   );
   const rooms = new MaxConfRooms(
-    { baseUrl: config.MAXCONF_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS },
+    {
+      baseUrl: config.MAXCONF_URL,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      contextHeaders: upstreamHeaders,
+    },
     tokens,
-    upstreamPolicies("maxconf", defaultResilience),
+    upstreamPolicies("maxconf", defaultResilience, upstreamObserver),
   );
   const videoConfig = new VideoConfigFile(config.VIDEO_CONFIG_FILE ?? defaultVideoConfigFile, {
     destinationHost: config.DESTINATION_HOST,
     maxInactiveSeconds: config.DESTINATION_MAX_INACTIVE_SECONDS,
   });
   let kickDeletions = () => {};
-  const useCases = videoSessionUseCases({
-    sessions,
-    rooms,
-    destinations: videoConfig,
-    serviceHours: () => videoConfig.serviceHours(),
-    clock: timers,
-    ids: randomIds,
-    roomDeletionOwed: () => kickDeletions(),
-  });
+  const useCases = videoSessionUseCases(
+    {
+      sessions,
+      rooms,
+      destinations: videoConfig,
+      serviceHours: () => videoConfig.serviceHours(),
+      clock: timers,
+      ids: randomIds,
+      roomDeletionOwed: () => kickDeletions(),
+    },
+    { graceMs: config.RECONCILE_GRACE_SECONDS * 1000 },
+  );
   const clientKeys = config.BCSC_CLIENT_JWKS_URL
     ? new RemoteJwksClientKeys(
         {
@@ -66,29 +101,79 @@ export function buildService(config: ServiceConfig, timers: Timers) {
         timers,
       )
     : new FileClientKeys(config.BCSC_CLIENT_KEYS_FILE ?? "");
-  const app = createHttpApp({
+  const api = createHttpApp({
     useCases,
     authenticator: new JwtDeviceAuthenticator(clientKeys, timers),
     basePath: config.API_BASE_PATH,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     clock: timers,
-    logError: (message, error) => console.error(message, error),
+    logError: (message, error) => logger.error({ error: String(error) }, message),
   });
+
+  // Not strict: `/x` and `/x/` route the same, as the shipped app needs.
+  const app = new Hono({ strict: false });
+  app.use("*", observeRequests(createRequestLogger(config.LOG_LEVEL), metrics));
+  operatorRoutes(app, metrics, async () => ({
+    database: sessions.writable() ? "ok" : "not writable",
+    token: await within(
+      readinessTimeoutMs,
+      tokens.get().then(() => "ok"),
+    ),
+    maxconf: await within(
+      readinessTimeoutMs,
+      rooms.reachable().then((up) => (up ? "ok" : "unreachable")),
+    ),
+  }));
   app.get("/docs/assets/:file", (c) => docsAssets(c.req.param("file")));
-  const workers = startWorkers(useCases, timers);
+  app.route("/", api);
+  app.onError((error) => {
+    logger.error({ error: String(error) }, "unhandled error");
+    return problem({
+      status: 500,
+      title: "Internal error",
+      detail: "Something broke on our side.",
+    });
+  });
+  app.notFound((c) =>
+    problem({
+      status: 404,
+      title: "Not found",
+      detail: `No route for ${c.req.method} ${c.req.path}.`,
+    }),
+  );
+
+  const workers = startWorkers(useCases, timers, config.RECONCILE_INTERVAL_SECONDS * 1000, logger);
   kickDeletions = workers.kickDeletions;
 
   return {
     app,
     useCases,
     sessions,
+    logger,
+    /** Resolves when no background job is running (tests move a virtual clock, then wait here). */
+    backgroundIdle: () => workers.idle(),
+    /** Stops the background work, delivers what is owed if it can, and closes the database. */
     async stop() {
       workers.stop();
       await workers.idle();
+      await within(readinessTimeoutMs, useCases.deliverRoomDeletions.execute());
       await Promise.all([rooms.close(), tokens.close()]);
       db.close();
     },
   };
+}
+
+/** The check's outcome, or why it has none within `ms`. */
+async function within<T>(ms: number, check: Promise<T>): Promise<T | string> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${ms} ms`), ms);
+  });
+  try {
+    return await Promise.race([check.catch((error) => String(error.message ?? error)), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export type Service = ReturnType<typeof buildService>;

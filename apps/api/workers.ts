@@ -1,4 +1,5 @@
 import type { VideoSessionUseCases } from "../../core/use-cases/index.ts";
+import type { Logger } from "./logger.ts";
 
 /** A clock that can also wake us: the system's, or the tests' virtual one. */
 export interface Timers {
@@ -10,10 +11,16 @@ const deletionSweepMs = 1_000;
 const expirySweepMs = 5_000;
 
 /**
- * The background work: delivering owed room deletions and expiring idle sessions. Each job runs
- * one at a time; a kick runs the deletion job now instead of at its next sweep.
+ * The background work: delivering owed room deletions, expiring idle sessions, reconciling
+ * MaxConf's rooms with our sessions. Each job runs one at a time; a kick runs the deletion job
+ * now instead of at its next sweep.
  */
-export function startWorkers(useCases: VideoSessionUseCases, timers: Timers) {
+export function startWorkers(
+  useCases: VideoSessionUseCases,
+  timers: Timers,
+  reconcileEveryMs: number,
+  logger: Logger,
+) {
   const running = new Set<Promise<unknown>>();
   let stopped = false;
 
@@ -29,7 +36,7 @@ export function startWorkers(useCases: VideoSessionUseCases, timers: Timers) {
       }
       cancel();
       current = work()
-        .catch((error) => console.error(`${name} failed`, error))
+        .catch((error) => logger.warn({ job: name, error: String(error) }, "background job failed"))
         .finally(() => {
           running.delete(current as Promise<unknown>);
           current = undefined;
@@ -53,7 +60,14 @@ export function startWorkers(useCases: VideoSessionUseCases, timers: Timers) {
     deletionSweepMs,
   );
   const expiry = job("session expiry", () => useCases.expireIdleSessions.execute(), expirySweepMs);
-  deletions.run(); // deletions owed before a restart go out now
+  const reconciliation = job(
+    "room reconciliation",
+    () => useCases.reconcileRooms.execute(),
+    reconcileEveryMs,
+  );
+  // Deletions owed and rooms left behind before a restart are dealt with now.
+  deletions.run();
+  reconciliation.run();
 
   return {
     kickDeletions: deletions.run,
@@ -61,6 +75,7 @@ export function startWorkers(useCases: VideoSessionUseCases, timers: Timers) {
       stopped = true;
       deletions.cancel();
       expiry.cancel();
+      reconciliation.cancel();
     },
     /** Resolves when no job is running. */
     async idle() {

@@ -9,7 +9,11 @@ export interface Listener {
   port: number;
   /** Apps are built after listening, because they need each other's URLs. */
   handle(fetch: FetchHandler): void;
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and closes idle ones at once; requests in flight get `graceMs`
+   * to finish before their connections are cut too.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Listens on a real socket now (port 0: any free port); the handler is set later. */
@@ -29,10 +33,18 @@ export async function listen(port: number, hostname = "127.0.0.1"): Promise<List
     handle(fetch) {
       handler = fetch;
     },
-    close: () =>
+    close: (graceMs = 0) =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if ("closeAllConnections" in server) server.closeAllConnections();
+        const closable = server as { closeIdleConnections?(): void; closeAllConnections?(): void };
+        const cut = setTimeout(() => closable.closeAllConnections?.(), graceMs);
+        // A connection whose request finishes becomes idle (keep-alive): close it then, not later.
+        const sweep = setInterval(() => closable.closeIdleConnections?.(), 50);
+        server.close(() => {
+          clearTimeout(cut);
+          clearInterval(sweep);
+          resolve();
+        });
+        closable.closeIdleConnections?.();
       }),
   };
 }

@@ -2,18 +2,20 @@ import { CreateSession } from "./create-session.ts";
 import { DeliverRoomDeletions } from "./deliver-room-deletions.ts";
 import type { UseCaseDeps } from "./deps.ts";
 import { ExpireIdleSessions } from "./expire-idle-sessions.ts";
+import { ReconcileRooms, type ReconcileSettings } from "./reconcile-rooms.ts";
 import { ReportCall } from "./report-call.ts";
 import { GetSession } from "./session-views.ts";
 import { UpdateSession } from "./update-session.ts";
 
 export type { CreatedSession } from "./create-session.ts";
 export type { UseCaseDeps } from "./deps.ts";
+export type { ReconcileSettings, Reconciliation } from "./reconcile-rooms.ts";
 export type { CallTarget, ReportedCall } from "./report-call.ts";
 export type { SessionView } from "./session-views.ts";
 export type { SessionCommand } from "./update-session.ts";
 
 /** Everything the service does, built once from its ports. */
-export function videoSessionUseCases(deps: UseCaseDeps) {
+export function videoSessionUseCases(deps: UseCaseDeps, reconcile: ReconcileSettings) {
   return {
     createSession: new CreateSession(deps),
     getSession: new GetSession(deps),
@@ -21,6 +23,7 @@ export function videoSessionUseCases(deps: UseCaseDeps) {
     reportCall: new ReportCall(deps),
     expireIdleSessions: new ExpireIdleSessions(deps),
     deliverRoomDeletions: new DeliverRoomDeletions(deps),
+    reconcileRooms: new ReconcileRooms(deps, reconcile),
     /** What the app reads before asking for a session. */
     destinations: () => deps.destinations.all(),
     serviceHours: deps.serviceHours,

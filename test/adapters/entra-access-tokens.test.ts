@@ -28,6 +28,7 @@ describe("EntraAccessTokens (token cache)", () => {
         clientSecret: "s3cret",
         scope: "api://maxconf/.default",
         timeoutMs: 2000,
+        contextHeaders: () => ({}),
       },
       clock,
       directly,
@@ -47,21 +48,21 @@ describe("EntraAccessTokens (token cache)", () => {
     ).toHaveLength(1);
   });
 
-  it("serves the cached token until half its lifetime, then renews in the background", async () => {
+  it("serves the cached token until 2 minutes before expiry, then renews in the background", async () => {
     const first = await tokens.get();
-    await clock.advance(1700_000);
+    await clock.advance(3470_000);
     expect(await tokens.get()).toBe(first);
     expect(tokenServer.tokensIssued()).toBe(1);
-    await clock.advance(100_000); // past half of 3599 s
+    await clock.advance(10_000); // past 3599 - 120 s
     expect(await tokens.get()).toBe(first); // still served while the refresh runs
     await expect.poll(() => tokenServer.tokensIssued()).toBe(2);
     const second = await tokens.get();
     expect(second).not.toBe(first);
   });
 
-  it("fetches a new token once the cached one is within five minutes of expiry", async () => {
+  it("fetches a new token once the cached one is within a minute of expiry", async () => {
     await tokens.get();
-    await clock.advance((3599 - 299) * 1000);
+    await clock.advance((3599 - 59) * 1000);
     await tokens.get();
     expect(tokenServer.tokensIssued()).toBe(2);
   });
@@ -84,6 +85,7 @@ describe("EntraAccessTokens (token cache)", () => {
         clientSecret: "wrong",
         scope: "api://maxconf/.default",
         timeoutMs: 2000,
+        contextHeaders: () => ({}),
       },
       clock,
       directly,

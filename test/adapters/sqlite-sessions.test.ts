@@ -40,7 +40,7 @@ describe("SqliteSessions", () => {
   it("runs in WAL mode and migrates idempotently", () => {
     const { db } = openStore();
     expect(db.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
-    expect(migrate(db)).toBe(1);
+    expect(migrate(db)).toBe(2);
   });
 
   it("keeps one live session per device", async () => {
@@ -141,6 +141,33 @@ describe("SqliteSessions", () => {
     });
     expect(await store.queuePosition(sessions[2] as Session)).toBe(2);
     expect(await store.queuePosition({ ...a, agentReachedAt: 3000 })).toBe(0);
+  });
+
+  it("places sessions in a long queue, counted from either end", async () => {
+    const { store } = openStore();
+    // Pairs created in the same millisecond: the id breaks the tie.
+    const sessions = Array.from({ length: 600 }, (_, i) =>
+      newSession(`s${String(i).padStart(3, "0")}`, { createdAt: 1000 + Math.floor(i / 2) }),
+    );
+    await Promise.all(sessions.map((s) => store.insert(s, event(s.id))));
+    const at = (i: number) => sessions[i] as Session;
+    const places = async () =>
+      Promise.all([0, 1, 299, 598, 599].map((i) => store.queuePosition(at(i))));
+    expect(await places()).toEqual([1, 2, 300, 599, 600]);
+
+    const reached = at(10);
+    await store.save({
+      session: { ...reached, agentReachedAt: 3000, version: 2 },
+      expectedVersion: 1,
+      events: [],
+    });
+    const ended = at(590);
+    await store.save({
+      session: { ...ended, state: "session_ended", version: 2 },
+      expectedVersion: 1,
+      events: [],
+    });
+    expect(await places()).toEqual([1, 2, 299, 597, 598]);
   });
 
   it("survives reopening: what was committed is there", async () => {

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { signDeviceToken } from "../../apps/shared/dev-device.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
 
 /** Bad input gets a clear 4xx problem+json and changes nothing. */
@@ -61,6 +62,10 @@ describe("bad input", () => {
       415,
     ],
     ["missing field", () => app().call("PUT", `/video/v2/sessions/${sessionId}`, {}), 400],
+    // Without a body (nor content type) validation was skipped: 409 "cannot become undefined", 403.
+    ["no body at all", () => app().call("PUT", `/video/v2/sessions/${sessionId}`), 400],
+    ["no call body at all", () => app().call("POST", `/video/v2/sessions/${sessionId}/calls`), 400],
+    ["no create body at all", () => app().call("POST", "/video/v2/sessions"), 400],
     [
       "extra field",
       () =>
@@ -140,6 +145,47 @@ describe("bad input", () => {
     expectProblem(refused, 409);
     expect(refused.body?.detail).toContain("session_ended");
     expect(refused.body?.detail).toContain("session_started");
+  });
+
+  it("a form whose boundary mentions json is read as a form", async () => {
+    // The handler took any content type containing "json" for JSON, and refused the form: 403.
+    const device = stack.asDevice("device-multipart");
+    const boundary = "jsonBoundary42";
+    const form = [
+      ...Object.entries({ client_id: device.clientId, device_code: device.deviceCode }).map(
+        ([name, value]) =>
+          `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+      ),
+      `--${boundary}--\r\n`,
+    ].join("");
+    const created = await device.call("POST", "/video/v2/sessions", form, {
+      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+    });
+    expect(created.status).toBe(201);
+  });
+
+  it("a client hanging up mid-body is no error of ours", async () => {
+    // Found by the fuzz: the failed body read was logged as an unhandled error, answered 500.
+    const logged = vi.spyOn(stack.service.logger, "error");
+    const hangUp = new AbortController();
+    const body = new ReadableStream({
+      pull(controller) {
+        hangUp.abort();
+        controller.error(new Error("aborted"));
+      },
+    });
+    const token = await signDeviceToken(stack.device, app().deviceCode);
+    const request = new Request(`${stack.urls.api}/video/v2/sessions/${sessionId}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}` },
+      body,
+      duplex: "half",
+      signal: hangUp.signal,
+    } as RequestInit);
+    const answer = await stack.service.app.fetch(request);
+    expect(answer.status).toBe(400);
+    expect(logged).not.toHaveBeenCalled();
+    logged.mockRestore();
   });
 
   it("validation problems list each offending field", async () => {

@@ -3,7 +3,10 @@ import { runDemo } from "../../apps/demo/flow.ts";
 import { signDeviceToken } from "../../apps/shared/dev-device.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
 
-/** `npm run demo` against `npm start`: the reference client completes the flow, no room is left. */
+/**
+ * `npm run demo` against `npm start`: the reference client completes the flow with real media
+ * (werift on both ends), and no room is left.
+ */
 describe("the reference mobile-app client", () => {
   let stack: TestStack;
   beforeAll(async () => {
@@ -32,6 +35,10 @@ describe("the reference mobile-app client", () => {
       "session_ended",
     ]);
     expect(summary.callStatuses).toContain("call_in_call");
+    // Real media: the agent's video arrived over WebRTC, and the demo said so.
+    expect(summary.agentMedia.videoFrames).toBeGreaterThanOrEqual(8);
+    expect(summary.agentMedia.bytes).toBeGreaterThan(0);
+    expect(lines.some((line) => line.includes("✓ receive agent video"))).toBe(true);
     expect(lines.every((line) => !line.includes("✗"))).toBe(true);
     await expect.poll(() => stack.simulators.maxconf.rooms()).toEqual([]);
     expect(stack.simulators.tokenServer.tokensIssued()).toBe(1);

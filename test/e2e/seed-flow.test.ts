@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PexipConferenceClient, type PexipEvent } from "../../adapters/pexip/index.ts";
-import { createWebRtcOffer } from "../../apps/demo/webrtc-offer.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
+import { createWebRtcOffer } from "../support/webrtc-offer.ts";
 
 /**
  * The seed diagram (bcsc-mobile-app-sequence.txt), arrow by arrow, over real sockets. Each arrow

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { signDeviceToken } from "../../apps/shared/dev-device.ts";
 import { type StackOptions, startStack } from "../../apps/stack/stack.ts";
 import { VirtualClock } from "../../simulators/control/clock.ts";
+import { simSeed } from "./sim-seed.ts";
 
 export interface TestStackOptions extends Partial<StackOptions> {
   /** Extra service settings, given the stack's data folder (for files a setting names). */
@@ -17,7 +18,7 @@ export interface TestStackOptions extends Partial<StackOptions> {
 export async function startTestStack(options: TestStackOptions = {}) {
   const { configure, ...stackOptions } = options;
   const clock = new VirtualClock(Date.parse("2026-11-25T18:00:00Z"));
-  const seed = Number(process.env.SIM_SEED ?? 424242);
+  const seed = simSeed(424242);
   const dataDir = mkdtempSync(join(tmpdir(), "bcsc-stack-"));
   const stack = await startStack({
     ports: { api: 0, tokenServer: 0, maxconf: 0, pexip: 0 },
@@ -26,7 +27,12 @@ export async function startTestStack(options: TestStackOptions = {}) {
     seed,
     agentJoinDelayMs: 3000,
     ...stackOptions,
-    env: { SQLITE_SYNCHRONOUS: "NORMAL", ...configure?.(dataDir), ...stackOptions.env },
+    env: {
+      SQLITE_SYNCHRONOUS: "NORMAL",
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
+      ...configure?.(dataDir),
+      ...stackOptions.env,
+    },
   });
 
   /** Calls the API as a device: a bearer token signed by the dev device key. */
@@ -52,7 +58,18 @@ export async function startTestStack(options: TestStackOptions = {}) {
     return { clientId: stack.device.clientId, deviceCode, call };
   };
 
-  return { ...stack, clock, seed, dataDir, asDevice };
+  /**
+   * Moves the virtual clock in steps, letting the service's background jobs (which talk to the
+   * simulators over real sockets) finish after each step, as they would in real time.
+   */
+  const passTime = async (ms: number, stepMs = 5_000) => {
+    for (let elapsed = 0; elapsed < ms; elapsed += stepMs) {
+      await clock.advance(Math.min(stepMs, ms - elapsed));
+      await stack.service.backgroundIdle();
+    }
+  };
+
+  return { ...stack, clock, seed, dataDir, asDevice, passTime };
 }
 
 export type TestStack = Awaited<ReturnType<typeof startTestStack>>;

@@ -1,0 +1,86 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { UpstreamName } from "../../core/errors.ts";
+
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const breakerStates = { closed: 0, "half-open": 1, open: 2 } as const;
+
+export interface ServiceStatistics {
+  sessionsByStatus(): Record<string, number>;
+  pendingRoomDeletions(): number;
+}
+
+/** The service's Prometheus metrics (GET /metrics). */
+export function createMetrics(statistics: ServiceStatistics) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = {
+    registry,
+    httpRequests: new Counter({
+      name: "http_requests_total",
+      help: "Requests answered, by route and status.",
+      labelNames: ["method", "route", "status"],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: "http_request_duration_seconds",
+      help: "Time to answer a request, by route.",
+      labelNames: ["method", "route"],
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    upstreamDuration: new Histogram({
+      name: "upstream_request_duration_seconds",
+      help: "Time of one upstream operation (with its retries), by upstream and outcome.",
+      labelNames: ["upstream", "outcome"],
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    upstreamErrors: new Counter({
+      name: "upstream_errors_total",
+      help: "Upstream operations that failed, by upstream and kind of failure.",
+      labelNames: ["upstream", "failure"],
+      registers: [registry],
+    }),
+    tokenFetches: new Counter({
+      name: "token_fetches_total",
+      help: "Access tokens requested from the token server.",
+      registers: [registry],
+    }),
+    breakerState: new Gauge({
+      name: "circuit_breaker_state",
+      help: "Circuit breaker per upstream: 0 closed, 1 half-open, 2 open.",
+      labelNames: ["upstream"],
+      registers: [registry],
+    }),
+  };
+  new Gauge({
+    name: "sessions",
+    help: "Sessions in the database, by status.",
+    labelNames: ["status"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [status, count] of Object.entries(statistics.sessionsByStatus())) {
+        this.set({ status }, count);
+      }
+    },
+  });
+  new Gauge({
+    name: "room_deletions_pending",
+    help: "Room deletions owed to MaxConf and not yet delivered (the outbox depth).",
+    registers: [registry],
+    collect() {
+      this.set(statistics.pendingRoomDeletions());
+    },
+  });
+  for (const upstream of ["token-server", "maxconf"] satisfies UpstreamName[]) {
+    metrics.breakerState.set({ upstream }, breakerStates.closed);
+  }
+  return {
+    ...metrics,
+    breakerChanged: (upstream: UpstreamName, state: keyof typeof breakerStates) =>
+      metrics.breakerState.set({ upstream }, breakerStates[state]),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

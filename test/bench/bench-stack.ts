@@ -1,0 +1,136 @@
+import { join } from "node:path";
+import { type Child, freePort, spawnNode, waitFor } from "./processes.ts";
+
+/** The simulators' Entra client, shared by the service and the baselines. */
+export const entra = {
+  tenant: "bcsc-dev-tenant",
+  clientId: "bcsc-video-api",
+  clientSecret: "bench-client-secret",
+  scope: "api://maxconf/.default",
+};
+
+export interface Simulators {
+  child: Child;
+  tokenServer: string;
+  maxconf: string;
+  pexip: string;
+  tokenPath: string;
+}
+
+const repo = new URL("../../", import.meta.url).pathname;
+
+/** `npm run simulators` in its own process, on free ports. */
+export async function startSimulators(dir: string, name = "simulators"): Promise<Simulators> {
+  const [tokenPort, maxconfPort, pexipPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const logFile = join(dir, `${name}.log`);
+  const child = spawnNode(
+    join(repo, "apps/simulators/main.ts"),
+    {
+      TOKEN_SERVER_PORT: String(tokenPort),
+      MAXCONF_PORT: String(maxconfPort),
+      PEXIP_PORT: String(pexipPort),
+      ENTRA_TENANT: entra.tenant,
+      ENTRA_CLIENT_ID: entra.clientId,
+      ENTRA_CLIENT_SECRET: entra.clientSecret,
+      SIM_SEED: "424242",
+    },
+    logFile,
+  );
+  const url = (port: number) => `http://127.0.0.1:${port}`;
+  for (const port of [tokenPort, maxconfPort, pexipPort]) {
+    await waitFor(`${url(port)}/_sim/health`, child, logFile);
+  }
+  return {
+    child,
+    tokenServer: url(tokenPort),
+    maxconf: url(maxconfPort),
+    pexip: url(pexipPort),
+    tokenPath: `/${entra.tenant}/oauth2/v2.0/token`,
+  };
+}
+
+export interface ServiceOptions {
+  /** apps/api/main.ts through tsx, or a bundle of it. */
+  entry?: string;
+  synchronous: "FULL" | "NORMAL";
+  databasePath: string;
+  keysFile: string;
+  /** Named explicitly: a bundle cannot find apps/api's default next to itself. */
+  videoConfigFile: string;
+  logFile: string;
+  /** What to wait for: /readyz (fetches a token) or /healthz (leaves the token cache cold). */
+  waitFor?: "/readyz" | "/healthz";
+}
+
+export interface Service {
+  child: Child;
+  url: string;
+  /** From spawning to the awaited endpoint answering 200, in ms. */
+  startMs: number;
+}
+
+/** The service as `npm run api` runs it, configured from the environment. */
+export async function startService(sims: Simulators, options: ServiceOptions): Promise<Service> {
+  const port = await freePort();
+  const child = spawnNode(
+    options.entry ?? join(repo, "apps/api/main.ts"),
+    {
+      PORT: String(port),
+      DATABASE_PATH: options.databasePath,
+      SQLITE_SYNCHRONOUS: options.synchronous,
+      ENTRA_AUTHORITY: sims.tokenServer,
+      ENTRA_TENANT: entra.tenant,
+      ENTRA_CLIENT_ID: entra.clientId,
+      ENTRA_CLIENT_SECRET: entra.clientSecret,
+      ENTRA_SCOPE: entra.scope,
+      MAXCONF_URL: sims.maxconf,
+      BCSC_CLIENT_KEYS_FILE: options.keysFile,
+      VIDEO_CONFIG_FILE: options.videoConfigFile,
+      DESTINATION_HOST: new URL(sims.pexip).host,
+      // The call-update rows repeat one device's requests thousands of times a second.
+      RATE_LIMIT_PER_MINUTE: "1000000000",
+    },
+    options.logFile,
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}${options.waitFor ?? "/readyz"}`, child, options.logFile, {
+    everyMs: 2,
+  });
+  return { child, url, startMs: performance.now() - child.spawnedAt };
+}
+
+export interface Baseline {
+  child: Child;
+  url: string;
+}
+
+/** The baselines' server (baseline-server.ts) with the given SQLite setting. */
+export async function startBaseline(
+  sims: Simulators,
+  dir: string,
+  synchronous: "FULL" | "NORMAL",
+): Promise<Baseline> {
+  const port = await freePort();
+  const logFile = join(dir, `baseline-${synchronous}.log`);
+  const child = spawnNode(
+    join(repo, "test/bench/baseline-server.ts"),
+    {
+      PORT: String(port),
+      DATABASE_PATH: join(dir, `baseline-${synchronous}.db`),
+      SQLITE_SYNCHRONOUS: synchronous,
+      MAXCONF_URL: sims.maxconf,
+      TOKEN_URL: `${sims.tokenServer}${sims.tokenPath}`,
+      ENTRA_CLIENT_ID: entra.clientId,
+      ENTRA_CLIENT_SECRET: entra.clientSecret,
+      ENTRA_SCOPE: entra.scope,
+    },
+    logFile,
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/ready`, child, logFile);
+  return { child, url };
+}

@@ -1,0 +1,539 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Options } from "autocannon";
+import type { DevDevice } from "../../apps/shared/dev-device.ts";
+import { accessToken, call, metric, sessionsPath, tokenRequests } from "./api-client.ts";
+import {
+  type Baseline,
+  entra,
+  type Service,
+  type ServiceOptions,
+  type Simulators,
+  startBaseline,
+  startService,
+  startSimulators,
+} from "./bench-stack.ts";
+import { bundleService } from "./bundle.ts";
+import { benchClientId, benchDevice, signDeviceTokens } from "./device-tokens.ts";
+import {
+  combine,
+  connections,
+  createRequests,
+  type LoadResult,
+  load,
+  type Run,
+  reported,
+} from "./load.ts";
+import { type Child, residentBytes } from "./processes.ts";
+import { format, type Row, table, verdict, writeResults } from "./report.ts";
+import { simulateTokenDay } from "./token-day.ts";
+import { startWireMock } from "./wiremock.ts";
+
+/**
+ * `npm run bench`: the performance bars of shared/spec/quality-bars.md, each measured side by
+ * side with its baseline in this run, printed as one table (progress goes to stderr). The
+ * service, the baselines, the simulators and WireMock each run in a process of their own; the
+ * load generator (autocannon) runs here.
+ */
+const synchronous: "FULL" | "NORMAL" =
+  process.env.BENCH_SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL";
+const warmUpSeconds = 2;
+const roundSeconds = 4;
+/** Subject and baseline take turns, so a neighbour's load on the machine hits both alike. */
+const rounds = 2;
+const liveSessionsForMemory = 10_000;
+/** Devices in the call-update rows, taking turns: many more than requests in flight. */
+const callSessions = 8 * connections;
+const videoConfigFile = new URL("../../apps/api/default-video-config.json", import.meta.url)
+  .pathname;
+
+/** BENCH_ONLY=create,calls runs only those rows' groups. */
+const groups = ["start", "tokens", "create", "calls", "memory", "rooms"] as const;
+const only = process.env.BENCH_ONLY?.split(",").map((group) => group.trim());
+const unknown = only?.filter((group) => !(groups as readonly string[]).includes(group));
+if (unknown?.length) throw new Error(`BENCH_ONLY takes ${groups.join(", ")}; not ${unknown}`);
+const wanted = (group: (typeof groups)[number]) => !only || only.includes(group);
+
+const startedAt = performance.now();
+const dir = mkdtempSync(join(tmpdir(), "bcsc-bench-"));
+const children: Child[] = [];
+const rows: Row[] = [];
+const progress = (message: string) =>
+  console.error(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0)}s] ${message}`);
+
+try {
+  await run();
+  rows.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
+  process.stdout.write(`\n${table(rows)}`);
+  const files = writeResults("bench", rows, {
+    sqliteSynchronous: synchronous,
+    roundSeconds,
+    rounds,
+    connections,
+    seconds: Math.round((performance.now() - startedAt) / 1000),
+  });
+  console.log(`\nResults: ${files.json}\nChart:   ${files.svg}`);
+  await stopAll();
+  rmSync(dir, { recursive: true, force: true });
+  if (rows.some((row) => !verdict(row).pass)) process.exitCode = 1;
+} catch (error) {
+  await stopAll();
+  console.error(`bench failed; logs and databases kept in ${dir}`);
+  throw error;
+}
+
+async function run() {
+  progress(`working in ${dir}; SQLite synchronous=${synchronous}`);
+  const device = await benchDevice(dir);
+  const serviceOptions = (name: string) => ({
+    synchronous,
+    databasePath: join(dir, `${name}.db`),
+    keysFile: device.keysFile,
+    logFile: join(dir, `${name}.log`),
+    videoConfigFile,
+  });
+  const held: HeldSessions[] = [];
+  let forService: Simulators | undefined;
+  if ((["start", "tokens", "create", "calls", "memory"] as const).some(wanted)) {
+    const bundle = await bundleService();
+    const bundled = (name: string) => ({ ...serviceOptions(name), entry: bundle });
+    const [simulators, forBaseline] = await Promise.all([
+      track(startSimulators(dir, "simulators-service")),
+      wanted("create") || wanted("calls")
+        ? track(startSimulators(dir, "simulators-baseline"))
+        : undefined,
+    ]);
+    forService = simulators;
+    if (wanted("start")) {
+      progress("start to ready");
+      await startToReadyRows(simulators, serviceOptions, bundle);
+    }
+    let service: Service | undefined;
+    if (wanted("tokens")) {
+      progress("1,000 concurrent creates on a cold token cache");
+      service = await coldCacheRow(simulators, bundled("service"), device);
+    } else if (wanted("create") || wanted("calls") || wanted("memory")) {
+      service = await track(startService(simulators, bundled("service")));
+    }
+    if (service && forBaseline) {
+      const baseline = await track(startBaseline(forBaseline, dir, synchronous));
+      if (wanted("create")) {
+        progress("session creates: service vs baseline");
+        await createComparison(service, baseline, device);
+      }
+      if (wanted("calls")) {
+        progress("call status updates: service vs baseline");
+        await callUpdateComparison(service, baseline, device);
+      }
+      await Promise.all([baseline.child.stop(), forBaseline.child.stop()]);
+    }
+    if (service && wanted("memory")) {
+      progress(`memory with ${liveSessionsForMemory.toLocaleString("en-US")} live sessions`);
+      held.push(await holdLiveSessions(service, device, "bundle"));
+      const throughTsx = await track(startService(simulators, serviceOptions("service-tsx")));
+      held.push(await holdLiveSessions(throughTsx, device, "npm run api: tsx"));
+    } else {
+      await service?.child.stop();
+    }
+  }
+  if (wanted("tokens")) {
+    progress("a simulated day of token refreshes");
+    await tokenDayRows();
+  }
+  if (wanted("rooms")) {
+    progress("MaxConf simulator vs WireMock");
+    await roomCreateComparison();
+  }
+  if (held.length > 0) {
+    progress("memory at rest");
+    await memoryRows(held);
+  }
+  await forService?.child.stop();
+}
+
+/** Row 6: spawning the service until GET /readyz answers 200, through tsx and as a bundle. */
+async function startToReadyRows(
+  sims: Simulators,
+  serviceOptions: (name: string) => Omit<ServiceOptions, "waitFor">,
+  bundle: string,
+) {
+  for (const [label, entry] of [
+    ["tsx", undefined],
+    ["bundle", bundle],
+  ] as const) {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const service = await startService(sims, { ...serviceOptions(`ready-${label}-${i}`), entry });
+      times.push(service.startMs);
+      await service.child.stop();
+    }
+    const median = [...times].sort((a, b) => a - b)[1] ?? Number.NaN;
+    rows.push({
+      id: label === "tsx" ? "6a" : "6b",
+      name: `Start to ready (${label === "tsx" ? "npm run api: tsx" : "prebuilt bundle"})`,
+      value: median,
+      unit: "ms",
+      target: { op: "<", value: 1000 },
+      detail: `spawn to GET /readyz 200, median of ${times.map((ms) => Math.round(ms)).join(", ")} ms`,
+    });
+  }
+}
+
+/**
+ * Row 3a: a service that just started and 1,000 creates at once. The token server answers its
+ * first token request a second late, so the creates arrive while the service's first fetch
+ * (made at start, by reconciliation) is still under way: all of them need the token.
+ */
+async function coldCacheRow(
+  sims: Simulators,
+  options: Omit<ServiceOptions, "waitFor">,
+  device: DevDevice,
+): Promise<Service> {
+  const tokens = await signDeviceTokens(device, "cold", 1000);
+  const before = await tokenRequests(sims.tokenServer, sims.tokenPath);
+  await call(`${sims.tokenServer}/_sim/faults`, "POST", undefined, {
+    match: { method: "POST", path: sims.tokenPath },
+    latencyMs: 1000,
+    times: 1,
+  });
+  const service = await track(startService(sims, { ...options, waitFor: "/healthz" }));
+  const cold = await load({
+    url: service.url,
+    connections: 1000,
+    amount: 1000,
+    requests: createRequests(tokens, benchClientId, sessionsPath),
+  });
+  const fetched = (await tokenRequests(sims.tokenServer, sims.tokenPath)) - before;
+  rows.push({
+    id: "3a",
+    name: "Token requests, 1,000 concurrent creates, cold cache",
+    value: fetched,
+    unit: "",
+    target: { op: "==", value: 1 },
+    detail: `token server journal, from the service's start; ${statusSummary(cold)}`,
+  });
+  return service;
+}
+
+/** Rows 3b and 3c: the token cache over a simulated day, in this process. */
+async function tokenDayRows() {
+  const day = await simulateTokenDay();
+  rows.push(
+    {
+      id: "3b",
+      name: "Token requests over a simulated day (3599-s tokens)",
+      value: day.fetches,
+      unit: "",
+      target: { op: "<=", value: 26 },
+      detail: `EntraAccessTokens + VirtualClock, get() every minute (${day.gets} calls)`,
+    },
+    {
+      id: "3c",
+      name: "get() calls that waited on a fetch, after the first",
+      value: day.waited,
+      unit: "",
+      target: { op: "==", value: 0 },
+      detail: "refresh ahead of expiry, in the background",
+    },
+  );
+}
+
+/** Row 1: creates through the whole service vs a straight-line create, one new device each. */
+async function createComparison(service: Service, baseline: Baseline, device: DevDevice) {
+  let devices = 0;
+  const baselineCreates: Options = {
+    url: baseline.url,
+    requests: [
+      {
+        method: "POST",
+        path: "/create",
+        setupRequest: (request) => ({
+          ...request,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ client_id: benchClientId, device_code: `baseline-${devices++}` }),
+        }),
+      },
+    ],
+  };
+  let batch = 0;
+  // A fixed number of creates, one device token each, sized to last about `seconds`.
+  const serviceCreates = async (rps: number, seconds: number): Promise<Options> => {
+    const amount = Math.ceil((rps * seconds) / connections) * connections;
+    const tokens = await signDeviceTokens(device, `create-${batch++}`, amount);
+    return {
+      url: service.url,
+      amount,
+      requests: createRequests(tokens, benchClientId, sessionsPath),
+    };
+  };
+  await load({ ...baselineCreates, duration: warmUpSeconds });
+  const warm = await load(await serviceCreates(200, warmUpSeconds));
+  const baselineRuns: Run[] = [];
+  const serviceRuns: Run[] = [];
+  for (let round = 0; round < rounds; round++) {
+    baselineRuns.push(await load({ ...baselineCreates, duration: roundSeconds }));
+    const expected = Math.max(warm.rps, ...serviceRuns.map((run) => run.rps));
+    serviceRuns.push(await load(await serviceCreates(expected, roundSeconds)));
+  }
+  const subject = combine(serviceRuns);
+  const base = combine(baselineRuns);
+  rows.push(
+    {
+      id: "1a",
+      name: "Session create throughput vs baseline",
+      value: subject.rps / base.rps,
+      unit: "×",
+      target: { op: ">=", value: 0.6 },
+      detail: `${rate(subject)} vs ${rate(base)} (${statusSummary(subject)})`,
+      comparison: {
+        subject: { label: "service", result: reported(subject) },
+        baseline: { label: "baseline", result: reported(base) },
+      },
+    },
+    {
+      id: "1b",
+      name: "Session create p99 vs baseline p99",
+      value: subject.p99 / base.p99,
+      unit: "×",
+      target: { op: "<=", value: 2 },
+      detail: `p99 ${ms(subject.p99)} vs ${ms(base.p99)}; p50 ${ms(subject.p50)} vs ${ms(base.p50)}`,
+    },
+  );
+}
+
+/**
+ * Row 2: the keep-alive (call_in_call repeated) on many devices' calls in turn, so that the
+ * requests in flight are for different sessions, as they would be from many phones.
+ */
+async function callUpdateComparison(service: Service, baseline: Baseline, device: DevDevice) {
+  const devices = await signDeviceTokens(device, "calls", callSessions);
+  const calls = await Promise.all(
+    devices.map(async ({ deviceCode, token }) => {
+      const created = await call(`${service.url}${sessionsPath}`, "POST", token, {
+        client_id: benchClientId,
+        device_code: deviceCode,
+      });
+      const path = `${sessionsPath}/${created.body.session_id}/calls`;
+      await call(`${service.url}${path}`, "POST", token, {
+        client_call_id: "call-1",
+        status: "call_ringing",
+      });
+      const inCall = await call(`${service.url}${path}/call-1`, "PUT", token, {
+        status: "call_in_call",
+      });
+      if (inCall.status !== 200) throw new Error(`call setup failed: ${JSON.stringify(inCall)}`);
+      return { path: `${path}/call-1`, token };
+    }),
+  );
+  const keepAlive = JSON.stringify({ status: "call_in_call" });
+  let serviceTurn = 0;
+  const serviceUpdates: Options = {
+    url: service.url,
+    requests: [
+      {
+        setupRequest: (request) => {
+          const { path, token } = calls[serviceTurn++ % calls.length] as (typeof calls)[number];
+          return {
+            ...request,
+            method: "PUT",
+            path,
+            headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+            body: keepAlive,
+          };
+        },
+      },
+    ],
+  };
+  let baselineTurn = 0;
+  const baselineUpdates: Options = {
+    url: baseline.url,
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          method: "PUT",
+          path: `/calls/call-${baselineTurn++ % callSessions}`,
+          headers: { "content-type": "application/json" },
+          body: keepAlive,
+        }),
+      },
+    ],
+  };
+  await load({ ...baselineUpdates, duration: warmUpSeconds });
+  await load({ ...serviceUpdates, duration: warmUpSeconds });
+  const baselineRuns: Run[] = [];
+  const serviceRuns: Run[] = [];
+  for (let round = 0; round < rounds; round++) {
+    baselineRuns.push(await load({ ...baselineUpdates, duration: roundSeconds }));
+    serviceRuns.push(await load({ ...serviceUpdates, duration: roundSeconds }));
+  }
+  const subject = combine(serviceRuns);
+  const base = combine(baselineRuns);
+  rows.push({
+    id: "2",
+    name: "Call status update (keep-alive) throughput vs baseline",
+    value: subject.rps / base.rps,
+    unit: "×",
+    target: { op: ">=", value: 0.6 },
+    detail: `${rate(subject)} vs ${rate(base)}; p99 ${ms(subject.p99)} vs ${ms(base.p99)} (${statusSummary(subject)})`,
+    comparison: {
+      subject: { label: "service", result: reported(subject) },
+      baseline: { label: "baseline", result: reported(base) },
+    },
+  });
+}
+
+interface HeldSessions {
+  label: string;
+  service: Service;
+  sessions: number;
+  /** VmRSS and JS heap used right after the last create. */
+  busyBytes: number;
+  heapBytes: number;
+  heldSince: number;
+}
+
+/**
+ * Row 5, first half: the service holding (at least) the live sessions, created through its API
+ * (topped up to the number if the rows before left fewer); its memory right after.
+ */
+async function holdLiveSessions(
+  service: Service,
+  device: DevDevice,
+  label: string,
+): Promise<HeldSessions> {
+  const live = () =>
+    Promise.all([
+      metric(service.url, "sessions", 'status="session_granted"'),
+      metric(service.url, "sessions", 'status="session_started"'),
+    ]).then(([granted, started]) => granted + started);
+  const missing = liveSessionsForMemory - (await live());
+  if (missing > 0) {
+    const tokens = await signDeviceTokens(device, `memory-${label}`, missing);
+    await load({
+      url: service.url,
+      amount: missing,
+      connections: Math.min(connections, missing),
+      requests: createRequests(tokens, benchClientId, sessionsPath),
+    });
+  }
+  return {
+    label,
+    service,
+    sessions: await live(),
+    busyBytes: residentBytes(service.child.pid),
+    heapBytes: await metric(service.url, "nodejs_heap_size_used_bytes"),
+    heldSince: performance.now(),
+  };
+}
+
+/**
+ * Row 5, second half: the same processes once idle for a while. Under load V8 lets its heap
+ * grow; idle, its memory reducer collects and gives pages back, after some 20 seconds.
+ */
+async function memoryRows(held: HeldSessions[]) {
+  const restMs = 30_000;
+  for (const [index, hold] of held.entries()) {
+    const waited = performance.now() - hold.heldSince;
+    if (waited < restMs) await new Promise((resolve) => setTimeout(resolve, restMs - waited));
+    const atRest = residentBytes(hold.service.child.pid);
+    const sessions = `${hold.sessions.toLocaleString("en-US")} live sessions`;
+    const busy = format(hold.busyBytes / 2 ** 20, "MB");
+    rows.push({
+      id: `5${"ab"[index] ?? index}`,
+      name: `Resident memory, ${sessions} (${hold.label}), at rest`,
+      value: atRest / 2 ** 20,
+      unit: "MB",
+      target: { op: "<", value: 200 },
+      detail: `VmRSS ${Math.round(restMs / 1000)} s after the last create; right after it ${busy}, JS heap used ${format(hold.heapBytes / 2 ** 20, "MB")}`,
+    });
+    await hold.service.child.stop();
+  }
+}
+
+/**
+ * Row 4: the stateful MaxConf simulator vs a static WireMock stub of the same answer: WireMock as
+ * it runs by default (keeping a journal of the requests, as the simulator does), and WireMock
+ * stripped down (no journal, no request logging).
+ */
+async function roomCreateComparison() {
+  const sims = await track(startSimulators(dir, "simulators-rooms"));
+  const bearer = `Bearer ${await accessToken(`${sims.tokenServer}${sims.tokenPath}`, entra)}`;
+  const path = `/room/create?uuiData=${Buffer.from("bench-session").toString("hex")}`;
+  const sample = await fetch(`${sims.maxconf}${path}`, {
+    method: "POST",
+    headers: { authorization: bearer },
+  });
+  const answer = await sample.json();
+  const stubs = [
+    { id: "4a", label: "WireMock", what: "WireMock defaults (request journal on)", lean: false },
+    { id: "4b", label: "WireMock lean", what: "WireMock, journal and request log off", lean: true },
+  ];
+  const wiremocks = await Promise.all(
+    stubs.map((stub) =>
+      track(startWireMock(join(dir, stub.label.replace(" ", "-")), answer, stub.lean)),
+    ),
+  );
+  const simulator: Options = {
+    url: `${sims.maxconf}${path}`,
+    method: "POST",
+    headers: { authorization: bearer },
+  };
+  const stubOptions = wiremocks.map(
+    (wiremock): Options => ({ url: `${wiremock.url}${path}`, method: "POST" }),
+  );
+  // The JVM needs a few seconds of load before its JIT has compiled the hot paths.
+  for (const options of stubOptions) await load({ ...options, duration: 5 });
+  await load({ ...simulator, duration: warmUpSeconds });
+  const simulatorRuns: Run[] = [];
+  const stubRuns: Run[][] = stubOptions.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [index, options] of stubOptions.entries()) {
+      stubRuns[index]?.push(await load({ ...options, duration: roundSeconds }));
+    }
+    simulatorRuns.push(await load({ ...simulator, duration: roundSeconds }));
+  }
+  const subject = combine(simulatorRuns);
+  for (const [index, stub] of stubs.entries()) {
+    const base = combine(stubRuns[index] ?? []);
+    rows.push({
+      id: stub.id,
+      name: `MaxConf simulator /room/create vs ${stub.label} static stub`,
+      value: subject.rps / base.rps,
+      unit: "×",
+      target: { op: ">=", value: 1.5 },
+      detail: `${rate(subject)} vs ${rate(base)} (${stub.what}); p99 ${ms(subject.p99)} vs ${ms(base.p99)}`,
+      comparison: {
+        subject: { label: "MaxConf sim", result: reported(subject) },
+        baseline: { label: stub.label, result: reported(base) },
+      },
+    });
+  }
+  await Promise.all([...wiremocks.map((wiremock) => wiremock.child.stop()), sims.child.stop()]);
+}
+
+async function track<T extends { child: Child }>(starting: Promise<T>): Promise<T> {
+  const started = await starting;
+  children.push(started.child);
+  return started;
+}
+
+async function stopAll() {
+  await Promise.all(children.map((child) => child.stop()));
+}
+
+function rate(result: LoadResult): string {
+  return `${Math.round(result.rps).toLocaleString("en-US")} req/s`;
+}
+
+function ms(value: number): string {
+  return `${value.toFixed(1)} ms`;
+}
+
+function statusSummary(result: LoadResult): string {
+  const statuses = Object.entries(result.statuses)
+    .map(([status, count]) => `${count} × ${status}`)
+    .join(", ");
+  return result.failures > 0 ? `${statuses}; ${result.failures} failed` : statuses;
+}
