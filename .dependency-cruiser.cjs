@@ -36,6 +36,15 @@ module.exports = {
       to: { path: "^simulators/" },
     },
     {
+      name: "service-not-to-simulators",
+      comment:
+        "The deployed service (apps/api, what the Dockerfile ships) must not carry simulator code; " +
+        "only the dev stack wires the two together.",
+      severity: "error",
+      from: { path: "^apps/api/" },
+      to: { path: "^simulators/" },
+    },
+    {
       name: "adapters-not-to-other-adapters",
       comment:
         "One adapter per technology, each standing alone: adapters/<name>/ imports core and its own " +

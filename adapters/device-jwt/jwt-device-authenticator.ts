@@ -1,12 +1,4 @@
-import {
-  type CryptoKey,
-  decodeJwt,
-  decodeProtectedHeader,
-  errors,
-  importJWK,
-  type JWK,
-  jwtVerify,
-} from "jose";
+import type { KeyObject } from "node:crypto";
 import type { DeviceIdentity } from "../../core/model.ts";
 import type {
   Authentication,
@@ -15,20 +7,14 @@ import type {
   DeviceAuthenticator,
   PublicJwk,
 } from "../../core/ports.ts";
-
-/** Asymmetric algorithms only: never `none`, never HMAC (a public key is no shared secret). */
-const acceptedAlgorithms = [
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "EdDSA",
-];
+import {
+  algorithms,
+  checkTimeClaims,
+  type DecodedJws,
+  decodeJws,
+  signatureMatches,
+  verificationKey,
+} from "./compact-jws.ts";
 
 type Refusal = Extract<Authentication, { ok: false }>;
 
@@ -47,16 +33,17 @@ interface Verified {
 const verifiedLimit = 10_000;
 
 /**
- * Verifies the device JWT the app sends: signed by a key registered for its `client_id` claim,
- * carrying `client_id` and `device_code`; `exp`, when present, is enforced.
+ * Verifies the device JWT the app sends: signed (with an asymmetric algorithm: never `none`,
+ * never HMAC) by a key registered for its `client_id` claim, carrying `client_id` and
+ * `device_code`; `exp` and `nbf`, when present, are enforced.
  *
  * The app sends the same token with every request (the shipped app's has no `exp`), so a token
  * that verified is remembered, by its full text, and accepted again without another signature
  * check for as long as the key that verified it is still registered and it has not expired.
  */
 export class JwtDeviceAuthenticator implements DeviceAuthenticator {
-  /** Per registered key object, the imported key per algorithm. */
-  private readonly importedKeys = new WeakMap<PublicJwk, Map<string, CryptoKey | Uint8Array>>();
+  /** Per registered key object, the imported key per algorithm (null: unsuitable for it). */
+  private readonly importedKeys = new WeakMap<PublicJwk, Map<string, KeyObject | null>>();
   private readonly verified = new Map<string, Verified>();
 
   constructor(
@@ -74,34 +61,49 @@ export class JwtDeviceAuthenticator implements DeviceAuthenticator {
       }
       this.verified.delete(token);
     }
-    let header: ReturnType<typeof decodeProtectedHeader>;
-    let clientId: unknown;
-    try {
-      header = decodeProtectedHeader(token);
-      clientId = decodeJwt(token).client_id;
-    } catch {
+    const jws = decodeJws(token);
+    if (!jws) return refuse("malformed");
+    const { alg, kid } = jws.header;
+    const clientId = jws.payload.client_id;
+    if (
+      typeof clientId !== "string" ||
+      typeof alg !== "string" ||
+      !Object.hasOwn(algorithms, alg) ||
+      (kid !== undefined && typeof kid !== "string")
+    ) {
       return refuse("malformed");
     }
-    if (typeof clientId !== "string" || !header.alg || !acceptedAlgorithms.includes(header.alg)) {
-      return refuse("malformed");
-    }
-    const candidates = (await this.clientKeys.keysFor(clientId, header.kid)).filter(
-      (jwk) => (!header.kid || jwk.kid === header.kid) && (!jwk.alg || jwk.alg === header.alg),
+    const candidates = (await this.clientKeys.keysFor(clientId, kid)).filter(
+      (jwk) => (!kid || jwk.kid === kid) && (!jwk.alg || jwk.alg === alg),
     );
     if (candidates.length === 0) return refuse("unknown_client");
     for (const jwk of candidates) {
-      const outcome = await this.verifyWith(token, jwk, header.alg);
-      if (!outcome) continue;
-      if (!outcome.ok) return outcome;
-      const { identity, exp } = outcome;
-      this.remember(token, { identity, key: jwk, kid: header.kid, exp });
-      return { ok: true, identity };
+      const key = this.importKey(jwk, alg);
+      if (!key || !signatureMatches(jws, key, alg)) continue;
+      const outcome = this.claimsOf(jws);
+      if (outcome.ok) this.remember(token, { ...outcome, key: jwk, kid });
+      return outcome.ok ? { ok: true, identity: outcome.identity } : outcome;
     }
     return refuse("bad_signature");
   }
 
   private nowSeconds(): number {
     return Math.floor(this.clock.now() / 1000);
+  }
+
+  /** What a token signed by a registered key proves, or why it is refused anyway. */
+  private claimsOf(
+    jws: DecodedJws,
+  ): { ok: true; identity: DeviceIdentity; exp: number | undefined } | Refusal {
+    const { payload } = jws;
+    const time = checkTimeClaims(payload, this.nowSeconds());
+    if (time === "expired") return refuse("expired");
+    const { client_id: clientId, device_code: deviceCode, exp } = payload;
+    if (time !== "ok" || typeof clientId !== "string" || typeof deviceCode !== "string") {
+      return refuse("malformed");
+    }
+    if (!deviceCode) return refuse("malformed");
+    return { ok: true, identity: { clientId, deviceCode }, exp: exp as number | undefined };
   }
 
   private remember(token: string, verified: Verified): void {
@@ -112,48 +114,17 @@ export class JwtDeviceAuthenticator implements DeviceAuthenticator {
     this.verified.set(token, verified);
   }
 
-  /** The outcome with this key, or undefined when this key did not sign the token. */
-  private async verifyWith(
-    token: string,
-    jwk: PublicJwk,
-    alg: string,
-  ): Promise<
-    { ok: true; identity: DeviceIdentity; exp: number | undefined } | Refusal | undefined
-  > {
-    let key: CryptoKey | Uint8Array;
-    try {
-      key = await this.importKey(jwk, alg);
-    } catch {
-      return undefined; // a key of another type than the token's algorithm
-    }
-    try {
-      const { payload } = await jwtVerify(token, key, {
-        algorithms: [alg],
-        currentDate: new Date(this.clock.now()),
-      });
-      const { client_id: clientId, device_code: deviceCode } = payload;
-      if (typeof clientId !== "string" || typeof deviceCode !== "string" || !deviceCode) {
-        return refuse("malformed");
-      }
-      return { ok: true, identity: { clientId, deviceCode }, exp: payload.exp };
-    } catch (error) {
-      if (error instanceof errors.JWTExpired) return refuse("expired");
-      if (error instanceof errors.JWTClaimValidationFailed) return refuse("malformed");
-      return undefined;
-    }
-  }
-
-  private async importKey(jwk: PublicJwk, alg: string) {
+  private importKey(jwk: PublicJwk, alg: string): KeyObject | undefined {
     let byAlgorithm = this.importedKeys.get(jwk);
     if (!byAlgorithm) {
       byAlgorithm = new Map();
       this.importedKeys.set(jwk, byAlgorithm);
     }
     let key = byAlgorithm.get(alg);
-    if (!key) {
-      key = await importJWK(jwk as JWK, alg);
+    if (key === undefined) {
+      key = verificationKey(jwk, alg) ?? null;
       byAlgorithm.set(alg, key);
     }
-    return key;
+    return key ?? undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { DeviceIdentity } from "../../core/model.ts";
@@ -8,7 +8,7 @@ import type { VideoSessionUseCases } from "../../core/use-cases/index.ts";
 import { docsPage } from "./docs.ts";
 import type { HttpEnv } from "./env.ts";
 import { registerSessionRoutes } from "./handlers.ts";
-import { ProblemAnswer, problem } from "./problem.ts";
+import { internalError, noRoute, ProblemAnswer, problem } from "./problem.ts";
 import { DeviceRateLimiter } from "./rate-limit.ts";
 
 export interface HttpAppOptions {
@@ -66,23 +66,13 @@ export function createHttpApp(options: HttpAppOptions) {
       });
     }
     options.logError?.(`unhandled error on ${c.req.method} ${c.req.path}`, error);
-    return problem({
-      status: 500,
-      title: "Internal error",
-      detail: "Something broke on our side.",
-    });
+    return internalError();
   });
-  app.notFound((c) =>
-    problem({
-      status: 404,
-      title: "Not found",
-      detail: `No route for ${c.req.method} ${c.req.path}.`,
-    }),
-  );
+  app.notFound((c) => noRoute(c.req.method, c.req.path));
 
   const limiter = new DeviceRateLimiter(options.rateLimitPerMinute, options.clock);
   const api = new OpenAPIHono<HttpEnv>({ strict: false, defaultHook: app.defaultHook });
-  api.use("*", bodyLimit({ maxSize: maxBodyBytes, onError: () => tooLarge() }));
+  api.use("*", limitBody(maxBodyBytes));
   api.use("*", async (c, next) => {
     const identity = await authenticate(c, options.authenticator);
     if (identity instanceof Response) return identity;
@@ -144,6 +134,23 @@ function unauthorized(reason: string, detail: string): Response {
     detail,
     headers: { "www-authenticate": challenge },
   });
+}
+
+/**
+ * A declared Content-Length is checked as a number: the server reads no more than it declares.
+ * Only a body sent in chunks is counted as it is read (hono's bodyLimit), because asking for the
+ * body stream makes @hono/node-server build a whole fetch Request, at a cost every request paid.
+ */
+function limitBody(maxSize: number): MiddlewareHandler {
+  const counted = bodyLimit({ maxSize, onError: () => tooLarge() });
+  return (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    const declared = c.req.header("content-length");
+    if (declared !== undefined && c.req.header("transfer-encoding") === undefined) {
+      return Number(declared) > maxSize ? Promise.resolve(tooLarge()) : next();
+    }
+    return counted(c, next);
+  };
 }
 
 function tooLarge(): Response {

@@ -13,6 +13,20 @@ const sessionCommands = {
   session_ended: "end",
 } as const;
 
+/** A body may repeat the path's ids (the shipped app does); if it does, they must agree. */
+function agreeWithPath(
+  body: { session_id?: string; client_call_id?: string },
+  path: { session_id: string; client_call_id?: string },
+): void {
+  if (body.session_id !== undefined && body.session_id !== path.session_id) {
+    throw mismatch("session_id", "path's session id");
+  }
+  const callId = path.client_call_id;
+  if (callId !== undefined && body.client_call_id !== undefined && body.client_call_id !== callId) {
+    throw mismatch("client_call_id", "path's call id");
+  }
+}
+
 function mismatch(field: string, where: string): ProblemAnswer {
   return new ProblemAnswer(
     problem({
@@ -85,9 +99,7 @@ export function registerSessionRoutes(app: OpenAPIHono<HttpEnv>, useCases: Video
   app.openapi(routes.createCall, async (c) => {
     const { session_id } = c.req.valid("param");
     const body = c.req.valid("json");
-    if (body.session_id !== undefined && body.session_id !== session_id) {
-      throw mismatch("session_id", "path's session id");
-    }
+    agreeWithPath(body, { session_id });
     const reported = await useCases.reportCall.execute(
       c.get("identity"),
       session_id,
@@ -101,12 +113,7 @@ export function registerSessionRoutes(app: OpenAPIHono<HttpEnv>, useCases: Video
   app.openapi(routes.updateCall, async (c) => {
     const { session_id, client_call_id } = c.req.valid("param");
     const body = c.req.valid("json");
-    if (body.session_id !== undefined && body.session_id !== session_id) {
-      throw mismatch("session_id", "path's session id");
-    }
-    if (body.client_call_id !== undefined && body.client_call_id !== client_call_id) {
-      throw mismatch("client_call_id", "path's call id");
-    }
+    agreeWithPath(body, { session_id, client_call_id });
     const reported = await useCases.reportCall.execute(
       c.get("identity"),
       session_id,
@@ -119,9 +126,7 @@ export function registerSessionRoutes(app: OpenAPIHono<HttpEnv>, useCases: Video
   app.openapi(routes.updateCurrentCall, async (c) => {
     const { session_id } = c.req.valid("param");
     const body = c.req.valid("json");
-    if (body.session_id !== undefined && body.session_id !== session_id) {
-      throw mismatch("session_id", "path's session id");
-    }
+    agreeWithPath(body, { session_id });
     const reported = await useCases.reportCall.execute(
       c.get("identity"),
       session_id,

@@ -19,6 +19,14 @@ export function problem(fields: ProblemFields): Response {
   });
 }
 
+/** No route matched, in the API or in the service around it. */
+export const noRoute = (method: string, path: string): Response =>
+  problem({ status: 404, title: "Not found", detail: `No route for ${method} ${path}.` });
+
+/** An error nobody expected; what went wrong is logged, not told. */
+export const internalError = (): Response =>
+  problem({ status: 500, title: "Internal error", detail: "Something broke on our side." });
+
 /** The one place where the core's expected outcomes become HTTP answers. */
 export function problemFor(error: DomainError): Response {
   switch (error.kind) {

@@ -5,6 +5,8 @@ import { inTransaction, type Row, type SqlDatabase, type SqlValue } from "./data
 
 const live = "('allocating', 'session_granted', 'session_started')";
 const waiting = "('session_granted', 'session_started')";
+/** Waiting sessions of one destination (the first parameter). */
+const waitingAt = `destination_name = ? AND state IN ${waiting} AND agent_reached_at IS NULL`;
 const sessionColumns = `id, client_id, device_code, destination_name, destination_host, state, reason,
   uui_data, room_name, room_alias, guest_pin, created_at, status_at, last_activity_at,
   agent_reached_at, version`;
@@ -68,21 +70,17 @@ export class SqliteSessions implements Sessions {
         `INSERT INTO session_events (session_id, call_id, kind, status, actor, at)
          VALUES (?, ?, ?, ?, ?, ?)`,
       ),
-      // Up to a limit: counting stops there.
-      waitingAhead: prepare(
-        `SELECT COUNT(*) AS count FROM (SELECT 1 FROM sessions
-           WHERE destination_name = ? AND state IN ${waiting} AND agent_reached_at IS NULL
-             AND (created_at, id) < (?, ?) LIMIT ?)`,
-      ),
-      waitingBehind: prepare(
-        `SELECT COUNT(*) AS count FROM (SELECT 1 FROM sessions
-           WHERE destination_name = ? AND state IN ${waiting} AND agent_reached_at IS NULL
-             AND (created_at, id) > (?, ?) LIMIT ?)`,
-      ),
-      waitingTotal: prepare(`SELECT waiting FROM waiting_counts WHERE destination_name = ?`),
-      stillWaiting: prepare(
-        `SELECT COUNT(*) AS waiting FROM sessions
-         WHERE id = ? AND state IN ${waiting} AND agent_reached_at IS NULL`,
+      // Those ahead and those behind, each counted up to a limit; everyone waiting; and whether
+      // the session itself still waits.
+      queueCounts: prepare(
+        `SELECT
+           (SELECT COUNT(*) FROM (SELECT 1 FROM sessions
+              WHERE ${waitingAt} AND (created_at, id) < (?, ?) LIMIT ?)) AS ahead,
+           (SELECT COUNT(*) FROM (SELECT 1 FROM sessions
+              WHERE ${waitingAt} AND (created_at, id) > (?, ?) LIMIT ?)) AS behind,
+           (SELECT waiting FROM waiting_counts WHERE destination_name = ?) AS total,
+           (SELECT COUNT(*) FROM sessions
+              WHERE id = ? AND state IN ${waiting} AND agent_reached_at IS NULL) AS self`,
       ),
       idleSince: prepare(
         `SELECT ${sessionColumns} FROM sessions
@@ -193,15 +191,13 @@ export class SqliteSessions implements Sessions {
     if (!isWaiting) return 0;
     const { destinationName: destination, createdAt, id } = session;
     for (let limit = 64; ; limit *= 4) {
-      const ahead = Number(this.sql.waitingAhead.get(destination, createdAt, id, limit)?.count);
+      const side = [destination, createdAt, id, limit];
+      const counts = this.sql.queueCounts.get(...side, ...side, destination, id);
+      const ahead = Number(counts?.ahead);
       if (ahead < limit) return ahead + 1;
-      const behind = Number(this.sql.waitingBehind.get(destination, createdAt, id, limit)?.count);
-      if (behind < limit) {
-        // Everyone waiting, less those behind, less the session itself if it is still waiting.
-        const total = Number(this.sql.waitingTotal.get(destination)?.waiting ?? 0);
-        const self = Number(this.sql.stillWaiting.get(id)?.waiting);
-        return total - behind - self + 1;
-      }
+      const behind = Number(counts?.behind);
+      // Everyone waiting, less those behind, less the session itself if it still waits.
+      if (behind < limit) return Number(counts?.total ?? 0) - behind - Number(counts?.self) + 1;
     }
   }
 

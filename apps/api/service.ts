@@ -6,7 +6,7 @@ import { VideoConfigFile } from "../../adapters/config/video-config-file.ts";
 import { randomIds } from "../../adapters/crypto/random-ids.ts";
 import { JwtDeviceAuthenticator } from "../../adapters/device-jwt/jwt-device-authenticator.ts";
 import { createHttpApp } from "../../adapters/http/app.ts";
-import { problem } from "../../adapters/http/problem.ts";
+import { internalError, noRoute } from "../../adapters/http/problem.ts";
 import { MaxConfRooms } from "../../adapters/maxconf/maxconf-rooms.ts";
 import { EntraAccessTokens } from "../../adapters/oauth/entra-access-tokens.ts";
 import type { SqlDatabase } from "../../adapters/sqlite/database.ts";
@@ -128,19 +128,9 @@ export function buildService(config: ServiceConfig, timers: Timers, openDatabase
   app.route("/", api);
   app.onError((error) => {
     logger.error({ error: String(error) }, "unhandled error");
-    return problem({
-      status: 500,
-      title: "Internal error",
-      detail: "Something broke on our side.",
-    });
+    return internalError();
   });
-  app.notFound((c) =>
-    problem({
-      status: 404,
-      title: "Not found",
-      detail: `No route for ${c.req.method} ${c.req.path}.`,
-    }),
-  );
+  app.notFound((c) => noRoute(c.req.method, c.req.path));
 
   const workers = startWorkers(useCases, timers, config.RECONCILE_INTERVAL_SECONDS * 1000, logger);
   kickDeletions = workers.kickDeletions;

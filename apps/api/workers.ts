@@ -7,6 +7,16 @@ export interface Timers {
   setTimer(ms: number, fn: () => void): () => void;
 }
 
+/** The system's clock. Its timers are unref'd: the listening server keeps the process up. */
+export const systemTimers: Timers = {
+  now: () => Date.now(),
+  setTimer(ms, fn) {
+    const handle = setTimeout(fn, ms);
+    handle.unref();
+    return () => clearTimeout(handle);
+  },
+};
+
 const deletionSweepMs = 1_000;
 const expirySweepMs = 5_000;
 

@@ -21,7 +21,11 @@ export const toHex = (text: string) =>
 export class CreateSession {
   private readonly inFlight = new Map<string, Promise<Result<CreatedSession>>>();
 
-  constructor(private readonly deps: UseCaseDeps) {}
+  constructor(
+    private readonly deps: UseCaseDeps,
+    /** Ids of the sessions allocating a room here and now, which reconciliation leaves alone. */
+    private readonly allocatingHere: Set<string>,
+  ) {}
 
   async execute(identity: DeviceIdentity): Promise<Result<CreatedSession>> {
     const key = `${identity.clientId}\n${identity.deviceCode}`;
@@ -36,10 +40,8 @@ export class CreateSession {
   }
 
   private async createOnce(identity: DeviceIdentity): Promise<Result<CreatedSession>> {
-    const { sessions, rooms, clock, ids, destinations, serviceHours } = this.deps;
-    const live = await sessions.findLive(identity);
-    if (live) return this.existing(live);
-
+    const { sessions, clock, ids, destinations, serviceHours } = this.deps;
+    // A device's live session is found by the insert below, in the same transaction.
     const destination = destinations.forNewSession(identity);
     const now = clock.now();
     const id = ids.sessionId();
@@ -61,24 +63,32 @@ export class CreateSession {
     if (!availability.open) return this.notGranted(requested, availability.reason);
 
     const allocating = { ...requested, state: this.next(requested, "ALLOCATE") };
-    const insertion = await sessions.insert(
-      allocating,
-      {
-        sessionId: id,
-        kind: "session",
-        status: allocating.state,
-        actor: identity.clientId,
-        at: now,
-      },
-      destination.maxActiveSessions,
-    );
-    if (insertion.kind === "existing") return this.existing(insertion.session);
-    if (insertion.kind === "full") return this.notGranted(requested, "max_active_sessions");
-
+    this.allocatingHere.add(id);
     try {
-      const room = await rooms.create(allocating.uuiData);
+      const insertion = await sessions.insert(
+        allocating,
+        {
+          sessionId: id,
+          kind: "session",
+          status: allocating.state,
+          actor: identity.clientId,
+          at: now,
+        },
+        destination.maxActiveSessions,
+      );
+      if (insertion.kind === "existing") return this.existing(insertion.session);
+      if (insertion.kind === "full") return this.notGranted(requested, "max_active_sessions");
+      return await this.allocate(allocating);
+    } finally {
+      this.allocatingHere.delete(id);
+    }
+  }
+
+  private async allocate(allocating: Session): Promise<Result<CreatedSession>> {
+    try {
+      const room = await this.deps.rooms.create(allocating.uuiData);
       const granted = await this.settle(allocating, "ROOM_READY", room);
-      return ok({ ...(await viewOf(sessions, granted)), created: true });
+      return ok({ ...(await viewOf(this.deps.sessions, granted)), created: true });
     } catch (error) {
       await this.settle(allocating, "ROOM_FAILED", undefined, describe(error));
       if (error instanceof UpstreamError) return fail({ kind: "upstream", error });

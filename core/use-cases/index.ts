@@ -16,14 +16,16 @@ export type { SessionCommand } from "./update-session.ts";
 
 /** Everything the service does, built once from its ports. */
 export function videoSessionUseCases(deps: UseCaseDeps, reconcile: ReconcileSettings) {
+  // Shared: reconciliation must not fail a create that is only slow (slower than its grace).
+  const allocatingHere = new Set<string>();
   return {
-    createSession: new CreateSession(deps),
+    createSession: new CreateSession(deps, allocatingHere),
     getSession: new GetSession(deps),
     updateSession: new UpdateSession(deps),
     reportCall: new ReportCall(deps),
     expireIdleSessions: new ExpireIdleSessions(deps),
     deliverRoomDeletions: new DeliverRoomDeletions(deps),
-    reconcileRooms: new ReconcileRooms(deps, reconcile),
+    reconcileRooms: new ReconcileRooms(deps, reconcile, allocatingHere),
     /** What the app reads before asking for a session. */
     destinations: () => deps.destinations.all(),
     serviceHours: deps.serviceHours,

@@ -2,6 +2,9 @@ import { isLive } from "../model.ts";
 import type { Clock, Rooms, Sessions } from "../ports.ts";
 import { stepSession } from "../statechart.ts";
 
+const roomsBetweenBreaks = 100;
+const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 export interface ReconcileSettings {
   /** How long a room may be unaccounted for (its create still answering) before it is deleted. */
   graceMs: number;
@@ -24,6 +27,8 @@ export class ReconcileRooms {
   constructor(
     private readonly deps: { sessions: Sessions; rooms: Rooms; clock: Clock },
     private readonly settings: ReconcileSettings,
+    /** Sessions this process is still allocating a room for: slow, not interrupted. */
+    private readonly allocatingHere: ReadonlySet<string> = new Set(),
   ) {}
 
   async execute(): Promise<Reconciliation> {
@@ -32,6 +37,8 @@ export class ReconcileRooms {
     const now = this.deps.clock.now();
     const seen = new Set<string>();
     for (const name of await this.deps.rooms.list()) {
+      // Thousands of rooms would hold the event loop for a while: requests go in between.
+      if (seen.size % roomsBetweenBreaks === roomsBetweenBreaks - 1) await nextTurn();
       seen.add(name);
       const session = await this.deps.sessions.findByRoom(name);
       if (session && isLive(session.state)) {
@@ -56,6 +63,7 @@ export class ReconcileRooms {
     const at = clock.now();
     let failed = 0;
     for (const session of await sessions.allocatingSince(at - this.settings.graceMs)) {
+      if (this.allocatingHere.has(session.id)) continue;
       const step = stepSession(session.state, { type: "ROOM_FAILED" });
       if (!step.allowed) continue;
       const saved = await sessions.save({

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { requestHeaders } from "../shared/node-bindings.ts";
 import type { SimClock } from "./clock.ts";
 import { applyFault, Faults, faultSpecSchema } from "./faults.ts";
 import { Journal, truncateBody } from "./journal.ts";
@@ -49,7 +50,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
 
   app.use("*", async (c, next) => {
     if (c.req.path.startsWith(CONTROL_PREFIX)) return next();
-    const arrivedAt = new Date(clock.now()).toISOString();
+    const arrivedAt = clock.now();
     const startedAt = performance.now();
     const method = c.req.method;
     const body = METHODS_WITHOUT_BODY.has(method) ? "" : await c.req.text();
@@ -57,16 +58,18 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     const faultResponse = fault ? await applyFault(fault, clock, c.env) : undefined;
     if (faultResponse) c.res = faultResponse;
     else await next();
+    const { url } = c.req;
+    const queryAt = url.indexOf("?");
     journal.record({
-      time: arrivedAt,
+      at: arrivedAt,
       method,
       path: c.req.path,
-      query: c.req.query(),
-      headers: c.req.header(),
+      search: queryAt === -1 ? "" : url.slice(queryAt + 1),
+      headers: requestHeaders(c),
       body: truncateBody(body),
       status: c.res.status,
       durationMs: performance.now() - startedAt,
-      ...(fault ? { fault: fault.id } : {}),
+      fault: fault?.id,
     });
   });
 

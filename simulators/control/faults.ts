@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { NodeBindings } from "../shared/node-bindings.ts";
 import type { SimClock } from "./clock.ts";
 import type { Random } from "./random.ts";
 
@@ -78,11 +79,6 @@ function matches(fault: Fault, method: string, path: string): boolean {
   if (fault.match.method && fault.match.method.toUpperCase() !== method) return false;
   const pattern = fault.match.path;
   return pattern.endsWith("*") ? path.startsWith(pattern.slice(0, -1)) : path === pattern;
-}
-
-/** Node's HTTP bindings, when the app is served by @hono/node-server (absent on other runtimes). */
-interface NodeBindings {
-  incoming?: { socket?: { destroy(): void } };
 }
 
 /**

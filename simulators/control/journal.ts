@@ -1,3 +1,5 @@
+import type { RequestHeaders } from "../shared/node-bindings.ts";
+
 export interface JournalEntry {
   seq: number;
   time: string;
@@ -12,6 +14,27 @@ export interface JournalEntry {
   fault?: string;
 }
 
+/**
+ * A request as a simulator hands it to the journal. The parts that cost time to turn into text
+ * (the time, the query, the headers, a body built from an object) are kept as they are and turned
+ * into a `JournalEntry` only when the journal is read: a load test writes thousands of entries a
+ * second and reads none.
+ */
+export interface JournalRecord {
+  /** When the request arrived (epoch ms, simulator clock). */
+  at: number;
+  method: string;
+  path: string;
+  /** The query string, without its `?`. */
+  search: string;
+  headers: RequestHeaders | Record<string, string>;
+  /** The body as received, or how to write it (an in-process call's JSON, say). */
+  body: string | (() => string);
+  status: number;
+  durationMs: number;
+  fault?: string;
+}
+
 export interface JournalFilter {
   method?: string;
   /** Matches paths starting with it (so an exact path matches too); a trailing `*` is allowed. */
@@ -22,44 +45,70 @@ export interface JournalFilter {
 
 export const JOURNAL_BODY_LIMIT_BYTES = 64 * 1024;
 
+type Recorded = JournalRecord & { seq: number };
+
 /**
  * The requests a simulator received, oldest first. Bounded (a ring) so that a load test cannot
  * exhaust memory; `seq` keeps counting, so a gap shows that entries were dropped.
  */
 export class Journal {
   readonly capacity: number;
-  #entries: JournalEntry[] = [];
+  #records: Recorded[] = [];
   #nextSeq = 1;
 
   constructor(capacity = 10_000) {
     this.capacity = capacity;
   }
 
-  record(entry: Omit<JournalEntry, "seq">): JournalEntry {
-    const recorded = { seq: this.#nextSeq++, ...entry };
-    this.#entries.push(recorded);
+  record(request: JournalRecord): void {
+    this.#records.push({ seq: this.#nextSeq++, ...request });
     // Trim in batches: shifting the whole array on every request would cost a load test.
-    if (this.#entries.length > this.capacity * 1.1)
-      this.#entries = this.#entries.slice(-this.capacity);
-    return recorded;
+    if (this.#records.length > this.capacity * 1.1)
+      this.#records = this.#records.slice(-this.capacity);
   }
 
   entries(filter: JournalFilter = {}): JournalEntry[] {
     const method = filter.method?.toUpperCase();
     const pathPrefix = filter.path?.replace(/\*$/, "");
-    return this.#entries
+    return this.#records
       .slice(-this.capacity)
       .filter(
         (entry) =>
           (method === undefined || entry.method === method) &&
           (pathPrefix === undefined || entry.path.startsWith(pathPrefix)) &&
           (filter.since === undefined || entry.seq > filter.since),
-      );
+      )
+      .map(asEntry);
   }
 
   clear(): void {
-    this.#entries = [];
+    this.#records = [];
   }
+}
+
+function asEntry(recorded: Recorded): JournalEntry {
+  const { seq, at, method, path, search, headers, body, status, durationMs, fault } = recorded;
+  return {
+    seq,
+    time: new Date(at).toISOString(),
+    method,
+    path,
+    query: Object.fromEntries(new URLSearchParams(search)),
+    headers: headerRecord(headers),
+    body: truncateBody(typeof body === "function" ? body() : body),
+    status,
+    durationMs,
+    ...(fault ? { fault } : {}),
+  };
+}
+
+function headerRecord(headers: JournalRecord["headers"]): Record<string, string> {
+  const entries = headers instanceof Headers ? [...headers] : Object.entries(headers ?? {});
+  const record: Record<string, string> = {};
+  for (const [name, value] of entries) {
+    if (value !== undefined) record[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return record;
 }
 
 /** Cuts a body to the journal's byte limit (a multi-byte character cut in two becomes U+FFFD). */

@@ -34,7 +34,11 @@ export function createRandom(seed: number): Random {
     int,
     bytes,
     hex,
-    digits: (count) => Array.from({ length: count }, () => String(int(10))).join(""),
+    digits(count) {
+      let digits = "";
+      for (let i = 0; i < count; i++) digits += int(10);
+      return digits;
+    },
     pick<T>(items: readonly T[]): T {
       if (items.length === 0) throw new RangeError("pick() needs at least one item");
       return items[int(items.length)] as T;

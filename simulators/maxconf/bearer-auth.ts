@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { decodeProtectedHeader, errors, jwtVerify } from "jose";
 import type { SimClock } from "../control/clock.ts";
+import { requestHeader } from "../shared/node-bindings.ts";
 import { KeySourceError, SigningKeys } from "./signing-keys.ts";
 
 export interface BearerAuthOptions {
@@ -58,7 +59,7 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
   };
 
   return async (c, next) => {
-    const token = c.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+    const token = requestHeader(c, "authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
     if (!token) return reject(c, "Bearer token missing", "Bearer");
     const refused = await refusal(c, token).catch((error: unknown) =>
       isKeySourceFailure(error)

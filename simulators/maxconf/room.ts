@@ -48,6 +48,8 @@ export function newRoomSpec(
   return { name, pin, guest_pin: guestPin, tag };
 }
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
 export type UuiDecoding = { ok: true; text: string } | { ok: false; message: string };
 
 /** `uuiData` is the hex of a UTF-8 string identifying the session to the agent side. */
@@ -66,9 +68,11 @@ export function decodeUuiData(hex: string | undefined): UuiDecoding {
       message: "Query parameter 'uuiData' must have an even number of hex digits",
     };
   }
-  const bytes = Uint8Array.from(hex.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++)
+    bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   try {
-    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+    return { ok: true, text: strictUtf8.decode(bytes) };
   } catch {
     return { ok: false, message: "Query parameter 'uuiData' does not decode to UTF-8 text" };
   }

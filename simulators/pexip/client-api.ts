@@ -2,9 +2,9 @@ import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { type AdmissionOptions, PEXIP_VERSION, roleFor, tokenResult } from "./admission.ts";
-import type { ConferenceNode, Session } from "./conference-node.ts";
+import { API_DISCONNECT_REASON, type ConferenceNode, type Session } from "./conference-node.ts";
 import type { ConferenceDirectory } from "./configuration.ts";
-import { participantJson } from "./live-model.ts";
+import { conferenceStatusJson, participantJson } from "./live-model.ts";
 
 export interface ClientApiOptions extends AdmissionOptions {
   directory: ConferenceDirectory;
@@ -13,8 +13,9 @@ export interface ClientApiOptions extends AdmissionOptions {
 
 const BASE = "/api/client/v2/conferences/:alias";
 
+// Pexip echoes the name as given, an empty one included: its schema declares no refusal for it.
 const requestTokenSchema = z.looseObject({
-  display_name: z.string().trim().min(1),
+  display_name: z.string(),
   call_tag: z.string().optional(),
 });
 const callSchema = z.looseObject({ call_type: z.literal("WEBRTC"), sdp: z.string().min(1) });
@@ -75,6 +76,12 @@ export function addClientApi(app: Hono, options: ClientApiOptions): void {
     return success(c, true);
   });
 
+  app.get(`${BASE}/conference_status`, (c) => {
+    const session = sessionOf(c);
+    if (!session) return invalidToken(c);
+    return success(c, conferenceStatusJson(session.conference));
+  });
+
   app.get(`${BASE}/participants`, (c) => {
     const session = sessionOf(c);
     if (!session) return invalidToken(c);
@@ -94,6 +101,13 @@ export function addClientApi(app: Hono, options: ClientApiOptions): void {
   };
   const participantPath = `${BASE}/participants/:participant`;
   const callPath = `${participantPath}/calls/:call`;
+
+  app.post(`${participantPath}/disconnect`, (c) => {
+    const session = ownSession(c);
+    if (!session) return invalidToken(c);
+    node.leave(session, API_DISCONNECT_REASON);
+    return success(c, true);
+  });
 
   app.post(`${participantPath}/calls`, async (c) => {
     const session = ownSession(c);
@@ -140,7 +154,8 @@ export function addClientApi(app: Hono, options: ClientApiOptions): void {
       const sdp = body.success
         ? await node.updateCall(session, callUuid, body.data.sdp)
         : undefined;
-      return sdp ? success(c, { call_uuid: callUuid, sdp }) : failure(c, 400, "Invalid SDP offer");
+      // Pexip's schema for update declares no 400; its errors besides 403 are text (500, 502...).
+      return sdp ? success(c, { call_uuid: callUuid, sdp }) : c.text("Invalid SDP offer", 500);
     }),
   );
   app.post(

@@ -36,8 +36,13 @@ export const TOKEN_EXPIRED_REASON = "Timer expired awaiting token refresh";
  * @pexip/infinity-api knows (#pex196); when exactly Pexip gives it is not documented.
  */
 export const MEDIA_TIMEOUT_REASON = "Ice failure";
-/** Reasons the node itself ends a participant for: its client is told why before the stream ends. */
-const NODE_INITIATED = new Set([TOKEN_EXPIRED_REASON, MEDIA_TIMEOUT_REASON]);
+/** A participant ended by `participants/{uuid}/disconnect`: @pexip/infinity-api's #pex122. */
+export const API_DISCONNECT_REASON = "API initiated participant disconnect";
+/**
+ * Reasons a participant is ended for other than releasing its token: its client is told why before
+ * the stream ends.
+ */
+const NODE_INITIATED = new Set([TOKEN_EXPIRED_REASON, MEDIA_TIMEOUT_REASON, API_DISCONNECT_REASON]);
 
 /** The runtime of a Pexip conferencing node: who is in which conference, with which token. */
 export class ConferenceNode {

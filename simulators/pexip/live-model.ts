@@ -87,3 +87,23 @@ export function participantJson(participant: Participant) {
     vendor: participant.vendor,
   };
 }
+
+/**
+ * The `conference_status` answer. Nothing here locks or mutes a conference; it is started once a
+ * host is in, which is also what lets waiting guests in.
+ */
+export function conferenceStatusJson(conference: LiveConference) {
+  const participants = [...conference.participants.values()];
+  return {
+    locked: false,
+    started: participants.some((participant) => participant.role === "HOST"),
+    guests_muted: false,
+    all_muted: false,
+    guests_can_unmute: true,
+    guests_can_present: conference.config.guests_can_present,
+    presentation_allowed: true,
+    direct_media: false,
+    live_captions_available: false,
+    breakout_rooms: false,
+  };
+}

@@ -67,6 +67,8 @@ export interface InProcessManagement {
   deleteConference(id: number): DeleteOutcome;
 }
 
+const inProcessHeaders = { "content-type": "application/json", "x-sim-in-process": "true" };
+
 export function inProcessManagement(
   management: ConferenceManagement,
   journal: Journal,
@@ -80,12 +82,12 @@ export function inProcessManagement(
     outcome: Outcome,
   ): Outcome => {
     journal.record({
-      time: new Date(clock.now()).toISOString(),
+      at: clock.now(),
       method,
       path,
-      query: {},
-      headers: { "content-type": "application/json", "x-sim-in-process": "true" },
-      body: body === undefined ? "" : JSON.stringify(body),
+      search: "",
+      headers: inProcessHeaders,
+      body: body === undefined ? "" : () => JSON.stringify(body),
       status: outcome.status,
       durationMs: 0,
     });

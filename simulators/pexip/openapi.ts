@@ -36,13 +36,23 @@ const sdpAnswer = {
   required: ["call_uuid", "sdp"],
   properties: { call_uuid: string, sdp: { type: "string", minLength: 1 } },
 };
-const callAction = (summary: string, result: unknown, requestBody: unknown = emptyBody) => ({
+/** A plain-text error, as Pexip declares some of its answers (the body is not JSON). */
+const plainText = (description: string) => ({
+  description,
+  content: { "text/plain": { schema: string } },
+});
+const callAction = (
+  summary: string,
+  result: unknown,
+  requestBody: unknown = emptyBody,
+  refusals: Record<number, unknown> = { 400: failed, 403: failed },
+) => ({
   post: {
     summary,
     security: token,
     parameters: [alias, participant, call],
     requestBody,
-    responses: { 200: success(result), 400: failed, 403: failed },
+    responses: { 200: success(result), ...refusals },
   },
 });
 const conferenceItem = {
@@ -96,7 +106,7 @@ export const pexipOpenApi: OpenApiDocument = {
           ...json({
             type: "object",
             required: ["display_name"],
-            properties: { display_name: { type: "string", minLength: 1 }, call_tag: string },
+            properties: { display_name: string, call_tag: string },
           }),
         },
         responses: {
@@ -141,6 +151,17 @@ export const pexipOpenApi: OpenApiDocument = {
         responses: { 200: success({ const: true }), 403: failed },
       },
     },
+    [`${base}/conference_status`]: {
+      get: {
+        summary: "The conference's state: started once a host is in",
+        security: token,
+        parameters: [alias],
+        responses: {
+          200: success({ $ref: "#/components/schemas/ConferenceStatus" }),
+          403: failed,
+        },
+      },
+    },
     [`${base}/participants`]: {
       get: {
         summary: "The roster",
@@ -162,6 +183,15 @@ export const pexipOpenApi: OpenApiDocument = {
           200: { description: "Event stream", content: { "text/event-stream": {} } },
           403: failed,
         },
+      },
+    },
+    [`${base}/participants/{participant}/disconnect`]: {
+      post: {
+        summary: "The participant leaves the conference",
+        security: token,
+        parameters: [alias, participant],
+        requestBody: emptyBody,
+        responses: { 200: success({ const: true }), 403: failed },
       },
     },
     [`${base}/participants/{participant}/calls`]: {
@@ -210,6 +240,7 @@ export const pexipOpenApi: OpenApiDocument = {
         required: true,
         ...json({ type: "object", required: ["sdp"], properties: { sdp: string } }),
       },
+      { 403: failed, 500: plainText("The offer cannot be used") },
     ),
     [`${base}/participants/{participant}/calls/{call}/disconnect`]: callAction("Hang up", {
       type: "null",
@@ -337,6 +368,23 @@ export const pexipOpenApi: OpenApiDocument = {
             properties: { version_id: string, pseudo_version: string },
           },
         },
+      },
+      ConferenceStatus: {
+        type: "object",
+        required: ["locked", "guests_muted", "started"],
+        properties: {
+          locked: { type: "boolean" },
+          started: { type: "boolean" },
+          guests_muted: { type: "boolean" },
+          all_muted: { type: "boolean" },
+          guests_can_unmute: { type: "boolean" },
+          guests_can_present: { type: "boolean" },
+          presentation_allowed: { type: "boolean" },
+          direct_media: { type: "boolean" },
+          live_captions_available: { type: "boolean" },
+          breakout_rooms: { type: "boolean" },
+        },
+        additionalProperties: false,
       },
       Participant: {
         type: "object",

@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign } from "node:crypto";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { JwtDeviceAuthenticator } from "../../adapters/device-jwt/jwt-device-authenticator.ts";
@@ -77,5 +78,107 @@ describe("JwtDeviceAuthenticator, a token sent again", () => {
       ok: false,
       reason: "bad_signature",
     });
+  });
+});
+
+/** Signs with jose (the reference) and checks with our node:crypto verification. */
+describe("JwtDeviceAuthenticator, every accepted algorithm", () => {
+  const nowMs = Date.parse("2026-11-25T18:00:00Z");
+  const nowSeconds = Math.floor(nowMs / 1000);
+  const claims = { client_id: clientId, device_code: "device-1" };
+  const keyPair = (alg: string) =>
+    generateKeyPair(alg, { extractable: true, ...(alg === "EdDSA" ? { crv: "Ed25519" } : {}) });
+  const signed = (key: CryptoKey, alg: string, extra: Record<string, unknown> = {}) =>
+    new SignJWT({ ...claims, ...extra }).setProtectedHeader({ alg, kid: "k" }).sign(key);
+  const authenticatorFor = (...keys: PublicJwk[]) =>
+    new JwtDeviceAuthenticator({ keysFor: async () => keys }, { now: () => nowMs });
+  const publicOf = async (key: CryptoKey, alg?: string): Promise<PublicJwk> => ({
+    ...(await exportJWK(key)),
+    kid: "k",
+    ...(alg ? { alg } : {}),
+  });
+
+  const algs = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
+  for (const alg of [...algs, "EdDSA"]) {
+    it(`${alg}: accepts a good signature, refuses another payload and another key`, async () => {
+      const [pair, other] = await Promise.all([keyPair(alg), keyPair(alg)]);
+      const token = await signed(pair.privateKey, alg);
+      const authenticator = authenticatorFor(await publicOf(pair.publicKey));
+      expect(await authenticator.authenticate(token)).toEqual({
+        ok: true,
+        identity: { clientId, deviceCode: "device-1" },
+      });
+      const [header, , signature] = token.split(".");
+      const forged = Buffer.from(JSON.stringify({ ...claims, device_code: "device-2" }));
+      expect(
+        await authenticator.authenticate(`${header}.${forged.toString("base64url")}.${signature}`),
+      ).toEqual({ ok: false, reason: "bad_signature" });
+      const otherKey = authenticatorFor(await publicOf(other.publicKey));
+      expect(await otherKey.authenticate(token)).toEqual({ ok: false, reason: "bad_signature" });
+    });
+  }
+
+  it("refuses a key that does not suit the token's algorithm", async () => {
+    const [p256, p384, rsa] = await Promise.all([
+      keyPair("ES256"),
+      keyPair("ES384"),
+      keyPair("RS256"),
+    ]);
+    const token = await signed(p256.privateKey, "ES256");
+    // The same curve point claimed for another curve, or an RSA key: never a match.
+    for (const key of [await publicOf(p384.publicKey), await publicOf(rsa.publicKey)]) {
+      expect(await authenticatorFor(key).authenticate(token)).toEqual({
+        ok: false,
+        reason: "bad_signature",
+      });
+    }
+    // A key registered for one algorithm is not tried for another.
+    const pinned = await publicOf(p256.publicKey, "ES384");
+    expect(await authenticatorFor(pinned).authenticate(token)).toEqual({
+      ok: false,
+      reason: "unknown_client",
+    });
+  });
+
+  it("refuses RSA keys under 2048 bits", async () => {
+    // jose will not sign with such a key; a token made elsewhere is refused all the same.
+    const small = generateKeyPairSync("rsa", { modulusLength: 1024 });
+    const input = [{ alg: "RS256" }, claims]
+      .map((part) => Buffer.from(JSON.stringify(part)).toString("base64url"))
+      .join(".");
+    const signature = sign("sha256", Buffer.from(input), small.privateKey).toString("base64url");
+    const jwk = small.publicKey.export({ format: "jwk" }) as PublicJwk;
+    expect(await authenticatorFor(jwk).authenticate(`${input}.${signature}`)).toEqual({
+      ok: false,
+      reason: "bad_signature",
+    });
+  });
+
+  it("checks exp, nbf and iat, and refuses crit extensions and non-JSON parts", async () => {
+    const pair = await keyPair("ES256");
+    const authenticator = authenticatorFor(await publicOf(pair.publicKey));
+    const outcome = async (extra: Record<string, unknown>) =>
+      authenticator.authenticate(await signed(pair.privateKey, "ES256", extra));
+    expect(await outcome({ exp: nowSeconds })).toEqual({ ok: false, reason: "expired" });
+    expect(await outcome({ exp: nowSeconds + 60 })).toMatchObject({ ok: true });
+    expect(await outcome({ nbf: nowSeconds + 60 })).toEqual({ ok: false, reason: "malformed" });
+    expect(await outcome({ exp: "tomorrow" })).toEqual({ ok: false, reason: "malformed" });
+    expect(await outcome({ iat: "today" })).toEqual({ ok: false, reason: "malformed" });
+    expect(await outcome({ device_code: "" })).toEqual({ ok: false, reason: "malformed" });
+    const critical = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "ES256", crit: ["exp"] })
+      .sign(pair.privateKey)
+      .catch(() => undefined);
+    const [header, payload, signature] = (await signed(pair.privateKey, "ES256")).split(".");
+    const withCrit = Buffer.from(JSON.stringify({ alg: "ES256", crit: ["x"], x: 1 }));
+    for (const token of [
+      critical ?? `${withCrit.toString("base64url")}.${payload}.${signature}`,
+      `${header}.${payload}`,
+      `${header}.${payload}.${signature}.extra`,
+      `${header}.not*base64.${signature}`,
+      `${Buffer.from("[1]").toString("base64url")}.${payload}.${signature}`,
+    ]) {
+      expect(await authenticator.authenticate(token)).toEqual({ ok: false, reason: "malformed" });
+    }
   });
 });

@@ -54,12 +54,11 @@ export async function startSimulators(dir: string, name = "simulators"): Promise
 }
 
 export interface ServiceOptions {
-  /** apps/api/main.ts through tsx, or a bundle of it. */
-  entry?: string;
+  /** The service as `npm run build` bundles it (apps/api/build.ts), which `npm run api` runs. */
+  entry: string;
   synchronous: "FULL" | "NORMAL";
   databasePath: string;
   keysFile: string;
-  /** Named explicitly: a bundle cannot find apps/api's default next to itself. */
   videoConfigFile: string;
   logFile: string;
   /** What to wait for: /readyz (fetches a token) or /healthz (leaves the token cache cold). */
@@ -77,7 +76,7 @@ export interface Service {
 export async function startService(sims: Simulators, options: ServiceOptions): Promise<Service> {
   const port = await freePort();
   const child = spawnNode(
-    options.entry ?? join(repo, "apps/api/main.ts"),
+    options.entry,
     {
       PORT: String(port),
       DATABASE_PATH: options.databasePath,

@@ -39,7 +39,8 @@ export function spawnNode(entry: string, env: Record<string, string>, logFile: s
   const log = openSync(logFile, "a");
   // For profiling, e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles".
   const extra = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const loader = entry.endsWith(".ts") ? ["--import", "tsx"] : [];
+  // A bundle runs as `npm run api` runs it.
+  const loader = entry.endsWith(".ts") ? ["--import", "tsx"] : ["--enable-source-maps"];
   const args = [...extra, ...loader, entry];
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, args, {

@@ -130,7 +130,7 @@ export function chart(rows: Row[], title: string): string {
     const { pass } = verdict(row);
     parts.push(
       `<text x="16" y="${y + 14}" font-weight="bold">${escapeXml(`${row.id} ${row.name}`)}</text>`,
-      `<text x="${width - 16}" y="${y + 14}" text-anchor="end" fill="${pass ? colours.pass : colours.fail}" font-weight="bold">${pass ? "PASS" : "FAIL"} ${escapeXml(format(row.value, row.unit))}</text>`,
+      `<text x="${width - 16}" y="${y + 14}" text-anchor="end" fill="${pass ? colours.pass : colours.fail}" font-weight="bold">${pass ? "PASS" : "FAIL"} ${escapeXml(`${format(row.value, row.unit)} (target ${row.target.op} ${format(row.target.value, row.unit)})`)}</text>`,
     );
     const { subject, baseline } = comparison;
     parts.push(

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sessionsPath } from "./api-client.ts";
+import { buildService } from "../../apps/api/build.ts";
+import { metric, sessionsPath } from "./api-client.ts";
 import { type Service, startService, startSimulators } from "./bench-stack.ts";
-import { bundleService } from "./bundle.ts";
 import { benchClientId, benchDevice, signDeviceTokens } from "./device-tokens.ts";
 import { residentBytes } from "./processes.ts";
 import { format, lineChart, type Row, table, verdict, writeResults } from "./report.ts";
@@ -30,7 +30,7 @@ let service: Service | undefined;
 try {
   const device = await benchDevice(dir);
   service = await startService(simulators, {
-    entry: await bundleService(),
+    entry: await buildService(),
     synchronous: sqliteSynchronous,
     databasePath: join(dir, "service.db"),
     keysFile: device.keysFile,
@@ -73,7 +73,7 @@ try {
 }
 
 interface Outcome {
-  samples: { seconds: number; bytes: number }[];
+  samples: { seconds: number; bytes: number; heapBytes: number; heapTotalBytes: number }[];
   requests: Record<string, number>;
   /** The first few answers that were not what the app expects, and how many there were. */
   unexpected: string[];
@@ -132,23 +132,28 @@ async function soak(service: Service, tokens: { deviceCode: string; token: strin
     }
   };
   const samples: Outcome["samples"] = [];
-  const sample = () =>
-    samples.push({
-      seconds: Math.round((performance.now() - started) / 1000),
-      bytes: residentBytes(service.child.pid),
-    });
-  sample();
-  const sampler = setInterval(() => {
-    sample();
-    const last = samples.at(-1);
-    if (last) progress(`${last.seconds} s: ${format(last.bytes / 2 ** 20, "MB")}`);
-  }, sampleEveryMs);
+  const sample = async () => {
+    const seconds = Math.round((performance.now() - started) / 1000);
+    const bytes = residentBytes(service.child.pid);
+    // The JS heap beside it tells a leak in our objects from memory V8 or a native part keeps.
+    const [heapBytes, heapTotalBytes] = await Promise.all([
+      metric(service.url, "nodejs_heap_size_used_bytes"),
+      metric(service.url, "nodejs_heap_size_total_bytes"),
+    ]);
+    samples.push({ seconds, bytes, heapBytes, heapTotalBytes });
+    const mb = (value: number) => format(value / 2 ** 20, "MB");
+    progress(
+      `${seconds} s: ${mb(bytes)} resident; JS heap ${mb(heapBytes)} of ${mb(heapTotalBytes)}`,
+    );
+  };
+  await sample();
+  const sampler = setInterval(() => void sample(), sampleEveryMs);
   try {
     await Promise.all(tokens.map(app));
   } finally {
     clearInterval(sampler);
   }
-  sample();
+  await sample();
   return { samples, requests, unexpected, unexpectedCount } satisfies Outcome;
 }
 

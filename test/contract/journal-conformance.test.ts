@@ -328,6 +328,14 @@ async function walkEveryOperation(stack: Awaited<ReturnType<typeof startWalkStac
     const joined = await client.requestToken({ displayName: "Walker", pin: room.guestPin });
     const token = { token: joined.token };
     await send(P, "GET", `${conference}/participants`, { headers: token });
+    await send(P, "GET", `${conference}/conference_status`, { headers: token });
+    const leaver = await new PexipConferenceClient({ nodeUrl: P, alias: room.alias }).requestToken({
+      displayName: "Leaver",
+      pin: room.guestPin,
+    });
+    await send(P, "POST", `${conference}/participants/${leaver.participantUuid}/disconnect`, {
+      headers: { token: leaver.token },
+    });
     const stop = new AbortController();
     for await (const event of client.events(stop.signal))
       if (event.event === "participant_sync_end") stop.abort();

@@ -190,13 +190,7 @@ function judge(rendered: Rendered, response: RawResponse | undefined): string | 
   if (status < 400) return undefined;
   const type = headers["content-type"] ?? "";
   if (!type.startsWith("application/problem+json")) {
-    // Node's parser and the server adapter answer a bare 4xx (no body) before the app runs.
-    const bareTransportRefusal =
-      rendered.transportRisk &&
-      !type &&
-      body.length === 0 &&
-      [400, 413, 414, 417, 431].includes(status);
-    return bareTransportRefusal ? undefined : `a ${status} that is not problem+json (${type})`;
+    return `a ${status} that is not problem+json (${type})`;
   }
   if (rendered.request.method === "HEAD") {
     return body.length === 0 ? undefined : "a HEAD answer with a body";

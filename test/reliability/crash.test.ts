@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildService } from "../../apps/api/build.ts";
 import { ensureDevDevice, signDeviceToken } from "../../apps/shared/dev-device.ts";
 import { type Listener, listen } from "../../apps/shared/listen.ts";
 import { systemClock, type WiredSimulators, wireSimulators } from "../../simulators/index.ts";
@@ -23,6 +24,7 @@ describe("crash: SIGKILL under load, restart on the same database", () => {
   let simulators: WiredSimulators;
   let env: Record<string, string>;
   let child: ChildProcess | undefined;
+  let serviceEntry: string;
 
   beforeAll(async () => {
     listeners = await Promise.all([listen(0), listen(0), listen(0)]);
@@ -42,6 +44,7 @@ describe("crash: SIGKILL under load, restart on the same database", () => {
     maxconf.handle(simulators.maxconf.app.fetch);
     pexip.handle(simulators.pexip.app.fetch);
     const device = await ensureDevDevice(dataDir, "crash-app");
+    serviceEntry = await buildService();
     env = {
       PORT: "0",
       DATABASE_PATH: join(dataDir, "video-api.db"),
@@ -64,9 +67,10 @@ describe("crash: SIGKILL under load, restart on the same database", () => {
   });
 
   it("loses no acknowledged session and leaks no room", async () => {
-    const first = await startService(env);
+    const first = await startService(serviceEntry, env);
     child = first.process;
     const device = await ensureDevDevice(dataDir, "crash-app");
+    serviceEntry = await buildService();
     const acknowledged = new Map<string, string>(); // device code → session id
     let next = 0;
     let killed = false;
@@ -96,7 +100,7 @@ describe("crash: SIGKILL under load, restart on the same database", () => {
     expect(killed).toBe(true);
     await first.exited;
 
-    const second = await startService(env);
+    const second = await startService(serviceEntry, env);
     child = second.process;
     try {
       // Every 201 survived the crash, and is still the device's session.
@@ -130,13 +134,14 @@ describe("crash: SIGKILL under load, restart on the same database", () => {
   }, 60_000);
 
   it("stops gracefully on SIGTERM: finishes the request in flight, then exits", async () => {
-    const service = await startService({
+    const service = await startService(serviceEntry, {
       ...env,
       DATABASE_PATH: join(dataDir, "graceful.db"),
       UPSTREAM_TIMEOUT_MS: "5000",
     });
     child = service.process;
     const device = await ensureDevDevice(dataDir, "crash-app");
+    serviceEntry = await buildService();
     // MaxConf takes a second to answer: the create is still in flight when SIGTERM arrives.
     await fetch(`${env.MAXCONF_URL}/_sim/faults`, {
       method: "POST",
@@ -164,11 +169,12 @@ describe("crash: SIGKILL under load, restart on the same database", () => {
   }, 30_000);
 });
 
-/** The service as a child process, as `npm run api` runs it; resolves once it listens. */
+/** The built service as a child process, as `npm run api` runs it; resolves once it listens. */
 function startService(
+  entry: string,
   env: Record<string, string>,
 ): Promise<{ process: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const service = spawn(process.execPath, ["--import", "tsx", "apps/api/main.ts"], {
+  const service = spawn(process.execPath, ["--enable-source-maps", entry], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

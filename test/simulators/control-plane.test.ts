@@ -127,19 +127,29 @@ describe("control plane", () => {
     });
   });
 
-  it("truncates journaled bodies at 64 KiB and keeps a bounded history", () => {
+  it("keeps a bounded history, cuts bodies at 64 KiB and writes lazy bodies when read", () => {
     const journal = new Journal(10);
     const base = {
-      time: "",
+      at: Date.parse("2026-11-25T10:00:00Z"),
       method: "POST",
       path: "/",
-      query: {},
-      headers: {},
+      search: "a=1&b=two%20words",
+      headers: new Headers({ "content-type": "application/json" }),
       status: 200,
       durationMs: 0,
     };
-    const big = journal.record({ ...base, body: "x".repeat(100_000) });
-    expect(big.body.length).toBe(100_000);
+    let written = 0;
+    journal.record({ ...base, body: () => `${++written}${"x".repeat(100_000)}` });
+    expect(written).toBe(0);
+    const [lazy] = journal.entries();
+    expect(written).toBe(1);
+    expect(lazy).toMatchObject({
+      seq: 1,
+      time: "2026-11-25T10:00:00.000Z",
+      query: { a: "1", b: "two words" },
+      headers: { "content-type": "application/json" },
+    });
+    expect(lazy?.body).toHaveLength(JOURNAL_BODY_LIMIT_BYTES);
     for (let i = 0; i < 25; i++) journal.record({ ...base, body: "" });
     expect(journal.entries()).toHaveLength(10);
     expect(journal.entries().at(-1)?.seq).toBe(26);

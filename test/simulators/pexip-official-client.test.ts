@@ -105,9 +105,28 @@ describe("Pexip simulator driven by @pexip/infinity-api", () => {
       expect(answer.status).toBe(200);
       return (answer.data as { result: { role: string; uuid: string }[] }).result;
     };
+    const conferenceStatus = async () => {
+      const answer = await api.conferenceStatus({ fetcher, params, host });
+      expect(answer.status).toBe(200);
+      return answer.data.result;
+    };
     expect((await roster()).map(({ uuid }) => uuid)).toEqual([participantUuid]);
+    // Only a guest in: the conference waits for a host to start it.
+    expect(await conferenceStatus()).toEqual({
+      locked: false,
+      started: false,
+      guests_muted: false,
+      all_muted: false,
+      guests_can_unmute: true,
+      guests_can_present: true,
+      presentation_allowed: true,
+      direct_media: false,
+      live_captions_available: false,
+      breakout_rooms: false,
+    });
     await clock.advance(AGENT_JOIN_DELAY_MS);
     expect((await roster()).map(({ role }) => role).sort()).toEqual(["chair", "guest"]);
+    expect(await conferenceStatus()).toMatchObject({ started: true, locked: false });
 
     const participant = { ...params, participantUuid };
     const call = await api.callsWebrtcParticipant({
@@ -164,30 +183,75 @@ describe("Pexip simulator driven by @pexip/infinity-api", () => {
     expect(pexip.liveConferences()).toEqual([]);
   });
 
-  // Known deviations, reported rather than fixed here (simulators/pexip/ is being reworked): the
-  // simulator answers 400 where Pexip's OpenAPI declares none, so the official client throws.
-  // These pin today's behaviour; when the simulator is fixed they fail and should be inverted.
-  describe("known deviations from Pexip's OpenAPI", () => {
-    it("answers 400 to a display_name the schema allows (empty)", async () => {
-      await expect(join(ROOM.guest_pin, "")).rejects.toThrow("Unexpected status 400");
-    });
+  it("admits an empty display_name, which Pexip's schema allows, and echoes it", async () => {
+    const joined = await join(ROOM.guest_pin, "");
+    if (joined.status !== 200) throw new Error(`request_token answered ${joined.status}`);
+    expect(joined.data.result).toMatchObject({ display_name: "", role: "GUEST" });
+    const fetcher = api.withToken(fetch, joined.data.result.token);
+    const roster = await api.participants({ fetcher, params, host });
+    expect(roster.data).toMatchObject({ result: [{ display_name: "" }] });
+    expect((await api.releaseToken({ fetcher, params, body: {}, host })).status).toBe(200);
+    expect(pexip.liveConferences()).toEqual([]);
+  });
 
-    it("answers 400 to a call update with an unusable SDP", async () => {
-      const joined = await join(ROOM.guest_pin);
-      if (joined.status !== 200) throw new Error(`request_token answered ${joined.status}`);
-      const fetcher = api.withToken(fetch, joined.data.result.token);
-      const participant = { ...params, participantUuid: joined.data.result.participant_uuid };
-      const call = await api.callsWebrtcParticipant({
-        fetcher,
-        params: participant,
-        body: { call_type: "WEBRTC", sdp: OFFER },
-        host,
-      });
-      if (call.status !== 200) throw new Error(`calls answered ${call.status}`);
-      const callParams = { ...participant, callUuid: call.data.result.call_uuid };
-      await expect(
-        api.update({ fetcher, params: callParams, body: { sdp: "not sdp" }, host }),
-      ).rejects.toThrow("Unexpected status 400");
+  it("answers an update it cannot use with a declared 500 and a text body; the call goes on", async () => {
+    const joined = await join(ROOM.guest_pin);
+    if (joined.status !== 200) throw new Error(`request_token answered ${joined.status}`);
+    const fetcher = api.withToken(fetch, joined.data.result.token);
+    const participant = { ...params, participantUuid: joined.data.result.participant_uuid };
+    const call = await api.callsWebrtcParticipant({
+      fetcher,
+      params: participant,
+      body: { call_type: "WEBRTC", sdp: OFFER },
+      host,
     });
+    if (call.status !== 200) throw new Error(`calls answered ${call.status}`);
+    const callParams = { ...participant, callUuid: call.data.result.call_uuid };
+    expect(
+      await api.update({ fetcher, params: callParams, body: { sdp: "not sdp" }, host }),
+    ).toEqual({ status: 500, data: "Invalid SDP offer" });
+    const renegotiated = await api.update({
+      fetcher,
+      params: callParams,
+      body: { sdp: OFFER },
+      host,
+    });
+    expect(renegotiated).toMatchObject({
+      status: 200,
+      data: { status: "success", result: { call_uuid: callParams.callUuid } },
+    });
+    expect((await api.releaseToken({ fetcher, params, body: {}, host })).status).toBe(200);
+    expect(pexip.liveConferences()).toEqual([]);
+  });
+
+  it("disconnects a participant on request; the last citizen's disconnect ends the conference", async () => {
+    const enter = async (displayName: string) => {
+      const joined = await join(ROOM.guest_pin, displayName);
+      if (joined.status !== 200) throw new Error(`request_token answered ${joined.status}`);
+      const { token, participant_uuid: participantUuid } = joined.data.result;
+      return { fetcher: api.withToken(fetch, token), params: { ...params, participantUuid } };
+    };
+    const citizen = await enter("Citizen");
+    const witness = await enter("Witness");
+
+    // Only one's own participant: another's is refused as an invalid token.
+    expect(
+      await api.disconnectParticipant({ fetcher: witness.fetcher, params: citizen.params, host }),
+    ).toEqual({ status: 403, data: { status: "failed", result: "Invalid token" } });
+    expect(await api.disconnectParticipant({ ...citizen, host })).toEqual({
+      status: 200,
+      data: { status: "success", result: true },
+    });
+    expect(await api.refreshToken({ fetcher: citizen.fetcher, params, host })).toEqual({
+      status: 403,
+      data: { status: "failed", result: "Invalid token" },
+    });
+    const roster = await api.participants({ fetcher: witness.fetcher, params, host });
+    expect((roster.data as { result: { display_name: string }[] }).result).toEqual([
+      expect.objectContaining({ display_name: "Witness" }),
+    ]);
+
+    expect((await api.disconnectParticipant({ ...witness, host })).status).toBe(200);
+    expect(pexip.liveConferences()).toEqual([]);
   });
 });

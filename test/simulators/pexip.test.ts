@@ -47,7 +47,7 @@ describe("Pexip simulator", () => {
     init: { token?: string; pin?: string; body?: unknown } = {},
   ) =>
     fetch(`${stack.urls.pexip}/api/client/v2/conferences/${alias}/${path}`, {
-      method: path === "events" || path === "participants" ? "GET" : "POST",
+      method: ["events", "participants", "conference_status"].includes(path) ? "GET" : "POST",
       headers: {
         "content-type": "application/json",
         ...(init.token ? { token: init.token } : {}),
@@ -164,6 +164,60 @@ describe("Pexip simulator", () => {
     const released = await client(room.name, "release_token", { token: newToken });
     expect(await released.json()).toEqual({ status: "success", result: true });
     expect((await client(room.name, "refresh_token", { token: newToken })).status).toBe(403);
+  });
+
+  it("refuses conference_status and a participant disconnect without a valid token", async () => {
+    const room = await newRoom();
+    const { token, participant_uuid: uuid } = await join(room, "Citizen");
+    for (const path of ["conference_status", `participants/${uuid}/disconnect`]) {
+      const refused = await client(room.name, path, { token: "bogus" });
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toEqual({ status: "failed", result: "Invalid token" });
+    }
+    const status = await client(room.name, "conference_status", { token });
+    expect(await status.json()).toMatchObject({ status: "success", result: { started: false } });
+    await client(room.name, "release_token", { token });
+  });
+
+  it("disconnects a participant on request as Pexip ends one: told why, the others and MaxConf told", async () => {
+    const room = await newRoom();
+    const citizen = await join(room, "Citizen");
+    const witness = await join(room, "Witness");
+    const citizenEvents = await openEvents(room, citizen.token);
+    const witnessEvents = await openEvents(room, witness.token);
+    await citizenEvents.take(4);
+    await witnessEvents.take(4);
+
+    await client(room.name, `participants/${citizen.participant_uuid}/disconnect`, {
+      token: citizen.token,
+    });
+    const rest = [];
+    for (let event = await citizenEvents.next(); event; event = await citizenEvents.next()) {
+      rest.push(event);
+    }
+    expect(rest).toEqual([
+      { event: "disconnect", data: { reason: "API initiated participant disconnect" } },
+    ]);
+    expect(await witnessEvents.take(1)).toEqual([
+      { event: "participant_delete", data: { uuid: citizen.participant_uuid } },
+    ]);
+    await witnessEvents.close();
+    expect((await client(room.name, "participants", { token: citizen.token })).status).toBe(403);
+
+    await client(room.name, `participants/${witness.participant_uuid}/disconnect`, {
+      token: witness.token,
+    });
+    await stack.pexip.settled();
+    const events = stack.maxconf.events().filter((e) => e.data?.conference === room.name);
+    expect(events.map((e) => [e.event, e.data?.display_name, e.data?.disconnect_reason])).toEqual([
+      ["conference_started", undefined, undefined],
+      ["participant_connected", "Citizen", undefined],
+      ["participant_connected", "Witness", undefined],
+      ["participant_disconnected", "Citizen", "API initiated participant disconnect"],
+      ["participant_disconnected", "Witness", "API initiated participant disconnect"],
+      ["conference_ended", undefined, undefined],
+    ]);
+    expect(stack.maxconf.rooms().some((r) => r.name === room.name)).toBe(false);
   });
 
   it("replays the roster on connect, then streams the agent joining after the delay", async () => {

@@ -1,0 +1,141 @@
+import {
+  constants,
+  createPublicKey,
+  type JsonWebKeyInput,
+  type KeyObject,
+  verify,
+} from "node:crypto";
+
+/**
+ * Compact JWS (RFC 7515) signature checks with node:crypto. jose checks signatures through
+ * WebCrypto, which on Node 20 costs three times the CPU of `crypto.verify` and a trip through the
+ * thread pool; every session create carries a token not seen before, so this is on its hot path.
+ * Parsing and claims stay small and strict: asymmetric algorithms only, no `crit` extensions.
+ */
+
+interface Algorithm {
+  /** Digest name for `crypto.verify`; null for EdDSA, which hashes internally. */
+  digest: string | null;
+  keyTypes: readonly string[];
+  /** For ECDSA: the curve the key must be on. */
+  curve?: string;
+  pss?: boolean;
+}
+
+const rsa = ["rsa"];
+export const algorithms: Readonly<Record<string, Algorithm>> = {
+  RS256: { digest: "sha256", keyTypes: rsa },
+  RS384: { digest: "sha384", keyTypes: rsa },
+  RS512: { digest: "sha512", keyTypes: rsa },
+  PS256: { digest: "sha256", keyTypes: rsa, pss: true },
+  PS384: { digest: "sha384", keyTypes: rsa, pss: true },
+  PS512: { digest: "sha512", keyTypes: rsa, pss: true },
+  ES256: { digest: "sha256", keyTypes: ["ec"], curve: "prime256v1" },
+  ES384: { digest: "sha384", keyTypes: ["ec"], curve: "secp384r1" },
+  ES512: { digest: "sha512", keyTypes: ["ec"], curve: "secp521r1" },
+  EdDSA: { digest: null, keyTypes: ["ed25519", "ed448"] },
+};
+
+/** RSA keys shorter than this are refused, as jose and RFC 7518 §3.3 require. */
+const minimumRsaBits = 2048;
+const digestBytes: Record<string, number> = { sha256: 32, sha384: 48, sha512: 64 };
+
+export interface DecodedJws {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  /** What the signature covers: `header.payload`, as sent. */
+  signingInput: string;
+  signature: Buffer;
+}
+
+const base64url = /^[A-Za-z0-9_-]*$/;
+
+function jsonObject(segment: string): Record<string, unknown> | undefined {
+  if (!base64url.test(segment)) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The three parts of a compact JWS with JSON objects for header and payload, or undefined. */
+export function decodeJws(token: string): DecodedJws | undefined {
+  const parts = token.split(".");
+  if (parts.length !== 3) return undefined;
+  const [headerPart = "", payloadPart = "", signaturePart = ""] = parts;
+  const header = jsonObject(headerPart);
+  const payload = jsonObject(payloadPart);
+  if (!header || !payload || !signaturePart || !base64url.test(signaturePart)) return undefined;
+  // Extensions we do not understand must be refused (RFC 7515 §4.1.11); we understand none.
+  if ("crit" in header || "b64" in header) return undefined;
+  return {
+    header,
+    payload,
+    signingInput: `${headerPart}.${payloadPart}`,
+    signature: Buffer.from(signaturePart, "base64url"),
+  };
+}
+
+/** The key as node:crypto uses it, if it suits `alg` (type, curve, size); otherwise undefined. */
+export function verificationKey(jwk: JsonWebKey, alg: string): KeyObject | undefined {
+  const algorithm = algorithms[alg];
+  if (!algorithm) return undefined;
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: jwk as JsonWebKeyInput["key"], format: "jwk" });
+  } catch {
+    return undefined;
+  }
+  const details = key.asymmetricKeyDetails;
+  if (!key.asymmetricKeyType || !algorithm.keyTypes.includes(key.asymmetricKeyType)) {
+    return undefined;
+  }
+  if (algorithm.curve && details?.namedCurve !== algorithm.curve) return undefined;
+  if (algorithm.keyTypes === rsa && (details?.modulusLength ?? 0) < minimumRsaBits) {
+    return undefined;
+  }
+  return key;
+}
+
+/** Whether `key` made the token's signature with `alg`. */
+export function signatureMatches(jws: DecodedJws, key: KeyObject, alg: string): boolean {
+  const algorithm = algorithms[alg];
+  if (!algorithm) return false;
+  const data = Buffer.from(jws.signingInput);
+  try {
+    if (algorithm.pss) {
+      const saltLength = digestBytes[algorithm.digest ?? ""];
+      return verify(
+        algorithm.digest,
+        data,
+        { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength },
+        jws.signature,
+      );
+    }
+    if (algorithm.curve) {
+      return verify(algorithm.digest, data, { key, dsaEncoding: "ieee-p1363" }, jws.signature);
+    }
+    return verify(algorithm.digest, data, key, jws.signature);
+  } catch {
+    return false;
+  }
+}
+
+export type ClaimsCheck = "ok" | "expired" | "invalid";
+
+/** `exp` and `nbf` (when present: numbers, checked against now), and `iat` a number if present. */
+export function checkTimeClaims(payload: Record<string, unknown>, nowSeconds: number): ClaimsCheck {
+  const { exp, nbf, iat } = payload;
+  for (const claim of [exp, nbf, iat]) {
+    if (claim !== undefined && (typeof claim !== "number" || !Number.isFinite(claim))) {
+      return "invalid";
+    }
+  }
+  if (typeof nbf === "number" && nowSeconds < nbf) return "invalid";
+  if (typeof exp === "number" && nowSeconds >= exp) return "expired";
+  return "ok";
+}
