@@ -32,4 +32,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # SIGTERM stops it gracefully: stop accepting, finish in-flight requests, flush the outbox.
 STOPSIGNAL SIGTERM
-CMD ["node", "--enable-source-maps", "dist/api.mjs"]
+CMD ["node", "dist/api.mjs"]

@@ -19,8 +19,13 @@ function randomToken(bytes: number): string {
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-/** 160-bit session ids: unguessable, so a leaked list of ids from one device predicts nothing. */
+/**
+ * Session ids: the creation time (base 36, fixed width, so ids sort by it) and 128 random bits,
+ * unguessable, so a leaked list of ids from one device predicts nothing. Time first, because ids
+ * key the sessions and the audit trail: new rows then land on the last pages of those indexes
+ * instead of on random ones, a few page writes fewer per create.
+ */
 export const randomIds: Ids = {
-  sessionId: () => randomToken(20),
+  sessionId: () => `${Date.now().toString(36).padStart(9, "0")}${randomToken(16)}`,
   callId: () => crypto.randomUUID(),
 };

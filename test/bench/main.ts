@@ -439,6 +439,7 @@ async function memoryRows(hold: HeldSessions) {
   const waited = performance.now() - hold.heldSince;
   if (waited < restMs) await new Promise((resolve) => setTimeout(resolve, restMs - waited));
   const atRest = residentBytes(hold.service.child.pid);
+  const heapAtRest = await metric(hold.service.url, "nodejs_heap_size_used_bytes");
   const name = `Resident memory, ${hold.sessions.toLocaleString("en-US")} live sessions`;
   rows.push(
     {
@@ -455,7 +456,7 @@ async function memoryRows(hold: HeldSessions) {
       value: atRest / 2 ** 20,
       unit: "MB",
       target: { op: "<", value: 200 },
-      detail: `VmRSS ${Math.round(restMs / 1000)} s after the last create, no requests meanwhile`,
+      detail: `VmRSS ${Math.round(restMs / 1000)} s after the last create, no requests meanwhile; JS heap used ${format(heapAtRest / 2 ** 20, "MB")}`,
     },
   );
   await hold.service.child.stop();

@@ -39,8 +39,7 @@ export function spawnNode(entry: string, env: Record<string, string>, logFile: s
   const log = openSync(logFile, "a");
   // For profiling, e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles".
   const extra = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  // A bundle runs as `npm run api` runs it.
-  const loader = entry.endsWith(".ts") ? ["--import", "tsx"] : ["--enable-source-maps"];
+  const loader = entry.endsWith(".ts") ? ["--import", "tsx"] : [];
   const args = [...extra, ...loader, entry];
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, args, {

@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair, importJWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomIds } from "../../adapters/crypto/random-ids.ts";
 import { signDeviceToken } from "../../apps/shared/dev-device.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
 
@@ -131,7 +132,14 @@ describe("authorization matrix", () => {
     expect(ownerView.body?.status).toBe("session_started");
   });
 
-  it("makes session ids unguessable: 160 random bits, base64url", async () => {
-    expect(sessionId).toMatch(/^[A-Za-z0-9_-]{27}$/);
+  it("makes session ids unguessable: the creation time, then 128 random bits", async () => {
+    const [, time, random] = /^([0-9a-z]{9})([A-Za-z0-9_-]{22})$/.exec(sessionId) ?? [];
+    expect(Math.abs(Number.parseInt(time ?? "", 36) - Date.now())).toBeLessThan(60_000);
+    expect(Buffer.from(random ?? "", "base64url")).toHaveLength(16);
+    const ids = Array.from({ length: 1000 }, () => randomIds.sessionId());
+    expect(new Set(ids.map((id) => id.slice(9))).size).toBe(1000);
+    // Sorted as text, they keep the order they were made in: new rows land at an index's end.
+    const madeAt = (id: string) => id.slice(0, 9);
+    expect([...ids].sort().map(madeAt)).toEqual(ids.map(madeAt));
   });
 });

@@ -174,7 +174,7 @@ function startService(
   entry: string,
   env: Record<string, string>,
 ): Promise<{ process: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const service = spawn(process.execPath, ["--enable-source-maps", entry], {
+  const service = spawn(process.execPath, [entry], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
