@@ -40,7 +40,21 @@ describe("SqliteSessions", () => {
   it("runs in WAL mode and migrates idempotently", () => {
     const { db } = openStore();
     expect(db.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
-    expect(migrate(db)).toBe(2);
+    expect(migrate(db)).toBe(3);
+  });
+
+  it("counts a place in the queue from the index alone", () => {
+    const { db } = openStore();
+    const plan = db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT COUNT(*) FROM sessions
+         WHERE destination_name = ? AND state IN ('session_granted', 'session_started')
+           AND agent_reached_at IS NULL AND (created_at, id) < (?, ?)`,
+      )
+      .all("dest", 1, "id") as { detail: string }[];
+    expect(plan.map((step) => step.detail).join("\n")).toContain(
+      "USING COVERING INDEX sessions_waiting",
+    );
   });
 
   it("keeps one live session per device", async () => {
