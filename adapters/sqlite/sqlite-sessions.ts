@@ -43,8 +43,10 @@ export class SqliteSessions implements Sessions {
       insertSession: prepare(
         `INSERT INTO sessions (${sessionColumns}) VALUES (${placeholders(16)})`,
       ),
+      // Counting stops at the limit asked about: a full destination is known without counting all.
       countLive: prepare(
-        `SELECT COUNT(*) AS live FROM sessions WHERE destination_name = ? AND state IN ${live}`,
+        `SELECT COUNT(*) AS live FROM (SELECT 1 FROM sessions
+           WHERE destination_name = ? AND state IN ${live} LIMIT ?)`,
       ),
       getSession: prepare(`SELECT ${sessionColumns} FROM sessions WHERE id = ?`),
       findLive: prepare(
@@ -115,7 +117,7 @@ export class SqliteSessions implements Sessions {
       const existing = this.sql.findLive.get(session.clientId, session.deviceCode);
       if (existing) return { kind: "existing", session: toSession(existing) };
       if (maxLive !== undefined) {
-        const live = Number(this.sql.countLive.get(session.destinationName)?.live ?? 0);
+        const live = Number(this.sql.countLive.get(session.destinationName, maxLive)?.live ?? 0);
         if (live >= maxLive) return { kind: "full" };
       }
       this.sql.insertSession.run(...sessionValues(session));
