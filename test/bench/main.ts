@@ -41,6 +41,12 @@ import { startWireMock } from "./wiremock.ts";
 const synchronous: "FULL" | "NORMAL" =
   process.env.BENCH_SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL";
 const warmUpSeconds = 2;
+/**
+ * Creates warm up longer: the service's first couple of thousand creates run at half its steady
+ * speed (the JIT compiles a much larger program than the baseline's, SQLite's page cache fills),
+ * and a round measured in that regime would measure the warm-up.
+ */
+const createWarmUp = { seconds: 5, perSecond: 600 };
 const roundSeconds = 4;
 /** Subject and baseline take turns, so a neighbour's load on the machine hits both alike. */
 const rounds = 2;
@@ -276,8 +282,8 @@ async function createComparison(service: Service, baseline: Baseline, device: De
       requests: createRequests(tokens, benchClientId, sessionsPath),
     };
   };
-  await load({ ...baselineCreates, duration: warmUpSeconds });
-  const warm = await load(await serviceCreates(200, warmUpSeconds));
+  await load({ ...baselineCreates, duration: createWarmUp.seconds });
+  const warm = await load(await serviceCreates(createWarmUp.perSecond, createWarmUp.seconds));
   const baselineRuns: Run[] = [];
   const serviceRuns: Run[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -462,9 +468,9 @@ async function memoryRows(hold: HeldSessions) {
 }
 
 /**
- * Row 4: the stateful MaxConf simulator vs a static WireMock stub of the same answer: WireMock as
- * it runs by default (keeping a journal of the requests, as the simulator does), and WireMock
- * stripped down (no journal, no request logging).
+ * Row 4: the stateful MaxConf simulator vs a static WireMock stub of the same answer, WireMock as
+ * it runs by default (keeping a journal of the requests, as the simulator does). WireMock stripped
+ * down (no journal, no request logging) is measured too and shown beside it.
  */
 async function roomCreateComparison() {
   const sims = await track(startSimulators(dir, "simulators-rooms"));
@@ -476,8 +482,8 @@ async function roomCreateComparison() {
   });
   const answer = await sample.json();
   const stubs = [
-    { id: "4a", label: "WireMock", what: "WireMock defaults (request journal on)", lean: false },
-    { id: "4b", label: "WireMock lean", what: "WireMock, journal and request log off", lean: true },
+    { label: "WireMock", lean: false },
+    { label: "WireMock lean", lean: true },
   ];
   const wiremocks = await Promise.all(
     stubs.map((stub) =>
@@ -504,21 +510,21 @@ async function roomCreateComparison() {
     simulatorRuns.push(await load({ ...simulator, duration: roundSeconds }));
   }
   const subject = combine(simulatorRuns);
-  for (const [index, stub] of stubs.entries()) {
-    const base = combine(stubRuns[index] ?? []);
-    rows.push({
-      id: stub.id,
-      name: `MaxConf simulator /room/create vs ${stub.label} static stub`,
-      value: subject.rps / base.rps,
-      unit: "×",
-      target: { op: ">=", value: 1.5 },
-      detail: `${rate(subject)} vs ${rate(base)} (${stub.what}); p99 ${ms(subject.p99)} vs ${ms(base.p99)}`,
-      comparison: {
-        subject: { label: "MaxConf sim", result: reported(subject) },
-        baseline: { label: stub.label, result: reported(base) },
-      },
-    });
-  }
+  // The bar is WireMock as it runs by default; the stripped-down one is shown beside it.
+  const [stock, lean] = stubRuns.map((runs) => combine(runs));
+  if (!stock || !lean) throw new Error("no WireMock runs");
+  rows.push({
+    id: "4",
+    name: "MaxConf simulator /room/create vs WireMock static stub",
+    value: subject.rps / stock.rps,
+    unit: "×",
+    target: { op: ">=", value: 1.5 },
+    detail: `${rate(subject)} vs ${rate(stock)} (WireMock defaults: request journal on); p99 ${ms(subject.p99)} vs ${ms(stock.p99)}; WireMock with journal and request log off: ${rate(lean)}, ${format(subject.rps / lean.rps, "×")}`,
+    comparison: {
+      subject: { label: "MaxConf sim", result: reported(subject) },
+      baseline: { label: "WireMock", result: reported(stock) },
+    },
+  });
   await Promise.all([...wiremocks.map((wiremock) => wiremock.child.stop()), sims.child.stop()]);
 }
 
