@@ -294,18 +294,14 @@ async function createComparison(service: Service, baseline: Baseline, device: De
   const subject = combine(serviceRuns);
   const base = combine(baselineRuns);
   rows.push(
-    {
+    throughputRow({
       id: "1a",
       name: "Session create throughput vs baseline",
-      value: subject.rps / base.rps,
-      unit: "×",
-      target: { op: ">=", value: 0.6 },
+      atLeast: 0.6,
+      subject: { label: "service", run: subject },
+      baseline: { label: "baseline", run: base },
       detail: `${rate(subject)} vs ${rate(base)} (${statusSummary(subject)})`,
-      comparison: {
-        subject: { label: "service", result: reported(subject) },
-        baseline: { label: "baseline", result: reported(base) },
-      },
-    },
+    }),
     {
       id: "1b",
       name: "Session create p99 vs baseline p99",
@@ -385,18 +381,16 @@ async function callUpdateComparison(service: Service, baseline: Baseline, device
   }
   const subject = combine(serviceRuns);
   const base = combine(baselineRuns);
-  rows.push({
-    id: "2",
-    name: "Call status update (keep-alive) throughput vs baseline",
-    value: subject.rps / base.rps,
-    unit: "×",
-    target: { op: ">=", value: 0.6 },
-    detail: `${rate(subject)} vs ${rate(base)}; p99 ${ms(subject.p99)} vs ${ms(base.p99)} (${statusSummary(subject)})`,
-    comparison: {
-      subject: { label: "service", result: reported(subject) },
-      baseline: { label: "baseline", result: reported(base) },
-    },
-  });
+  rows.push(
+    throughputRow({
+      id: "2",
+      name: "Call status update (keep-alive) throughput vs baseline",
+      atLeast: 0.6,
+      subject: { label: "service", run: subject },
+      baseline: { label: "baseline", run: base },
+      detail: `${rate(subject)} vs ${rate(base)}; p99 ${ms(subject.p99)} vs ${ms(base.p99)} (${statusSummary(subject)})`,
+    }),
+  );
 }
 
 interface HeldSessions {
@@ -513,18 +507,16 @@ async function roomCreateComparison() {
   // The bar is WireMock as it runs by default; the stripped-down one is shown beside it.
   const [stock, lean] = stubRuns.map((runs) => combine(runs));
   if (!stock || !lean) throw new Error("no WireMock runs");
-  rows.push({
-    id: "4",
-    name: "MaxConf simulator /room/create vs WireMock static stub",
-    value: subject.rps / stock.rps,
-    unit: "×",
-    target: { op: ">=", value: 1.5 },
-    detail: `${rate(subject)} vs ${rate(stock)} (WireMock defaults: request journal on); p99 ${ms(subject.p99)} vs ${ms(stock.p99)}; WireMock with journal and request log off: ${rate(lean)}, ${format(subject.rps / lean.rps, "×")}`,
-    comparison: {
-      subject: { label: "MaxConf sim", result: reported(subject) },
-      baseline: { label: "WireMock", result: reported(stock) },
-    },
-  });
+  rows.push(
+    throughputRow({
+      id: "4",
+      name: "MaxConf simulator /room/create vs WireMock static stub",
+      atLeast: 1.5,
+      subject: { label: "MaxConf sim", run: subject },
+      baseline: { label: "WireMock", run: stock },
+      detail: `${rate(subject)} vs ${rate(stock)} (WireMock defaults: request journal on); p99 ${ms(subject.p99)} vs ${ms(stock.p99)}; WireMock with journal and request log off: ${rate(lean)}, ${format(subject.rps / lean.rps, "×")}`,
+    }),
+  );
   await Promise.all([...wiremocks.map((wiremock) => wiremock.child.stop()), sims.child.stop()]);
 }
 
@@ -568,4 +560,28 @@ function statusSummary(result: LoadResult): string {
     .map(([status, count]) => `${count} × ${status}`)
     .join(", ");
   return result.failures > 0 ? `${statuses}; ${result.failures} failed` : statuses;
+}
+
+/** A row comparing throughputs: the subject's req/s over the baseline's, charted side by side. */
+function throughputRow(row: {
+  id: string;
+  name: string;
+  atLeast: number;
+  subject: { label: string; run: Run };
+  baseline: { label: string; run: Run };
+  detail: string;
+}): Row {
+  const { subject, baseline } = row;
+  return {
+    id: row.id,
+    name: row.name,
+    value: subject.run.rps / baseline.run.rps,
+    unit: "×",
+    target: { op: ">=", value: row.atLeast },
+    detail: row.detail,
+    comparison: {
+      subject: { label: subject.label, result: reported(subject.run) },
+      baseline: { label: baseline.label, result: reported(baseline.run) },
+    },
+  };
 }
