@@ -54,16 +54,15 @@ export async function listen(port: number, hostname = "127.0.0.1"): Promise<List
     },
     close: (graceMs = 0) =>
       new Promise<void>((resolve) => {
-        const closable = server as { closeIdleConnections?(): void; closeAllConnections?(): void };
-        const cut = setTimeout(() => closable.closeAllConnections?.(), graceMs);
+        const cut = setTimeout(() => server.closeAllConnections(), graceMs);
         // A connection whose request finishes becomes idle (keep-alive): close it then, not later.
-        const sweep = setInterval(() => closable.closeIdleConnections?.(), 50);
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
         server.close(() => {
           clearTimeout(cut);
           clearInterval(sweep);
           resolve();
         });
-        closable.closeIdleConnections?.();
+        server.closeIdleConnections();
       }),
   };
 }
