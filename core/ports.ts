@@ -76,7 +76,6 @@ export interface Sessions {
    */
   insert(session: Session, event: SessionEvent, maxLive?: number): Promise<Insertion>;
   get(id: string): Promise<Session | undefined>;
-  findLive(identity: DeviceIdentity): Promise<Session | undefined>;
   /** Applies the change atomically; false when the session's version moved on. */
   save(change: SessionChange): Promise<boolean>;
   getCall(sessionId: string, clientCallId: string): Promise<Call | undefined>;

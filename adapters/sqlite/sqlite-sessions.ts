@@ -131,11 +131,6 @@ export class SqliteSessions implements Sessions {
     return row && toSession(row);
   }
 
-  async findLive(identity: { clientId: string; deviceCode: string }) {
-    const row = this.sql.findLive.get(identity.clientId, identity.deviceCode);
-    return row && toSession(row);
-  }
-
   save(change: SessionChange): Promise<boolean> {
     const { session } = change;
     return this.write(true, () => {

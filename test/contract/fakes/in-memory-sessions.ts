@@ -61,10 +61,6 @@ export class InMemorySessions implements Sessions {
     return this.#copy(this.#sessions.get(id));
   }
 
-  async findLive(identity: DeviceIdentity): Promise<Session | undefined> {
-    return this.#copy(this.#live(identity));
-  }
-
   async save(change: SessionChange): Promise<boolean> {
     const { session } = change;
     const stored = this.#sessions.get(session.id);
