@@ -11,6 +11,8 @@ export type DomainError =
       requested: string;
     }
   | { kind: "busy" }
+  /** The caller's client already holds as many live sessions as it may. */
+  | { kind: "live_session_limit"; limit: number }
   | { kind: "upstream"; error: UpstreamError };
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: DomainError };
@@ -45,17 +47,9 @@ export class UpstreamError extends Error {
   }
 }
 
-/**
- * How an adapter runs one upstream operation: retries, backoff, circuit breaking. Built by the
- * composition root; an operation that may repeat safely uses `idempotent`.
- */
+/** How an adapter runs one upstream operation: retries, backoff, circuit breaking. */
 export interface CallPolicy {
   run<T>(work: () => Promise<T>): Promise<T>;
-}
-
-export interface CallPolicies {
-  idempotent: CallPolicy;
-  nonIdempotent: CallPolicy;
 }
 
 /** Classifies an upstream's HTTP refusal: overload and outages are worth retrying, the rest not. */

@@ -39,7 +39,7 @@ export interface Destination {
   name: string;
   priority: number;
   host: string;
-  maxActiveSessions?: number;
+  maxActiveSessions: number;
   maxInactiveSeconds: number;
   numberOfAgents?: number;
 }

@@ -26,11 +26,19 @@ export interface AccessTokens {
   invalidate(token: string): void;
 }
 
+/** A room MaxConf holds, as its list shows it. */
+export interface ListedRoom {
+  name: string;
+  /** The uuiData text (decoded) the room was created with; absent when its tag names none. */
+  uuiText?: string;
+}
+
 export interface Rooms {
   create(uuiData: string): Promise<RoomAssignment>;
   /** Deleting a room that is already gone succeeds. */
   delete(roomName: string): Promise<void>;
-  list(): Promise<string[]>;
+  /** Every room handed out on the tenant: ours, and rooms others made. */
+  list(): Promise<ListedRoom[]>;
 }
 
 export interface Destinations {
@@ -61,8 +69,16 @@ export type Insertion =
   | { kind: "inserted" }
   /** The device already has a live session: that one. */
   | { kind: "existing"; session: Session }
-  /** The destination already has `maxLive` live sessions. */
-  | { kind: "full" };
+  /** The client (one app installation) already holds `perClient` live sessions. */
+  | { kind: "client_full" }
+  /** The destination already holds `perDestination` live sessions. */
+  | { kind: "destination_full" };
+
+/** How many live sessions a new one may join; unset, no limit. */
+export interface LiveLimits {
+  perClient?: number;
+  perDestination?: number;
+}
 
 /** The service hours in force now (configuration). */
 export type CurrentServiceHours = () => ServiceHours;
@@ -70,11 +86,11 @@ export type CurrentServiceHours = () => ServiceHours;
 export interface Sessions {
   /**
    * Stores a new session, atomically checking that the device has no live session and, for a live
-   * one, that its destination has fewer than `maxLive` live sessions. An `allocating` session is
-   * an intent, not an answer to anyone: a store may skip flushing it to disk, since a create that
-   * a power loss interrupts is cleaned up by reconciliation.
+   * one, that its client and its destination hold fewer live sessions than `limits`. An
+   * `allocating` session is an intent, not an answer to anyone: a store may skip flushing it to
+   * disk, since a create that a power loss interrupts answered nobody.
    */
-  insert(session: Session, event: SessionEvent, maxLive?: number): Promise<Insertion>;
+  insert(session: Session, event: SessionEvent, limits?: LiveLimits): Promise<Insertion>;
   get(id: string): Promise<Session | undefined>;
   /** Applies the change atomically; false when the session's version moved on. */
   save(change: SessionChange): Promise<boolean>;

@@ -59,6 +59,8 @@ export interface VideoConfigDefaults {
   /** The conference node for destinations that name none. */
   destinationHost: string;
   maxInactiveSeconds: number;
+  /** Bounds the rooms one destination holds, for destinations that set no max_active_sessions. */
+  maxActiveSessions: number;
 }
 
 /**
@@ -80,7 +82,7 @@ export class VideoConfigFile implements Destinations {
         name: d.destination_name,
         priority: d.destination_priority,
         host: d.destination_host ?? defaults.destinationHost,
-        maxActiveSessions: d.max_active_sessions,
+        maxActiveSessions: d.max_active_sessions ?? defaults.maxActiveSessions,
         maxInactiveSeconds: d.max_inactive_seconds ?? defaults.maxInactiveSeconds,
         numberOfAgents: d.number_of_agents,
       }))

@@ -41,9 +41,7 @@ export function videoDestination(destination: Destination) {
     destination_priority: destination.priority,
     destination_host: destination.host,
     max_inactive_seconds: destination.maxInactiveSeconds,
-    ...(destination.maxActiveSessions === undefined
-      ? {}
-      : { max_active_sessions: destination.maxActiveSessions }),
+    max_active_sessions: destination.maxActiveSessions,
     ...(destination.numberOfAgents === undefined
       ? {}
       : { number_of_agents: destination.numberOfAgents }),

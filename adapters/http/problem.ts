@@ -51,6 +51,12 @@ export function problemFor(error: DomainError): Response {
         detail: "The session is being changed by another request; retry shortly.",
         headers: { "retry-after": "1" },
       });
+    case "live_session_limit":
+      return problem({
+        status: 409,
+        title: "Live session limit",
+        detail: `This app installation already holds ${error.limit} live session(s); end one before creating another.`,
+      });
     case "upstream":
       return upstreamProblem(error.error);
   }

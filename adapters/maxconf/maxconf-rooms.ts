@@ -1,13 +1,13 @@
 import { Pool } from "undici";
 import { z } from "zod";
 import {
-  type CallPolicies,
+  type CallPolicy,
   UpstreamError,
   upstreamRefusal,
   upstreamUnreachable,
 } from "../../core/errors.ts";
 import type { RoomAssignment } from "../../core/model.ts";
-import type { AccessTokens, Rooms } from "../../core/ports.ts";
+import type { AccessTokens, ListedRoom, Rooms } from "../../core/ports.ts";
 
 export interface MaxConfSettings {
   baseUrl: string;
@@ -21,7 +21,18 @@ const roomAnswer = z.object({
   guest_pin: z.union([z.string(), z.number()]).transform(String),
   aliases: z.array(z.object({ alias: z.string().min(1) })).min(1),
 });
-const roomList = z.array(z.object({ name: z.string() }));
+const roomList = z.array(z.object({ name: z.string(), tag: z.string().nullish() }));
+
+/**
+ * How MaxConf's calls are run. Creates are what the app waits for; deletions and listings are
+ * background housekeeping, which must neither open the creates' circuit nor be stopped by it.
+ */
+export interface RoomPolicies {
+  /** Not repeatable: each create pops a room. */
+  create: CallPolicy;
+  /** Repeatable: deleting or listing twice does no harm. */
+  housekeeping: CallPolicy;
+}
 
 interface Answer {
   status: number;
@@ -37,49 +48,42 @@ export class MaxConfRooms implements Rooms {
   constructor(
     private readonly settings: MaxConfSettings,
     private readonly tokens: AccessTokens,
-    private readonly policies: CallPolicies,
+    private readonly policies: RoomPolicies,
   ) {
     const url = new URL(settings.baseUrl);
     this.pool = new Pool(url.origin, { connections: 16, pipelining: 1 });
     this.basePath = url.pathname.replace(/\/$/, "");
   }
 
-  /** Not idempotent (each create pops a room), so it is repeated only when MaxConf did not act. */
   create(uuiData: string): Promise<RoomAssignment> {
-    return this.policies.nonIdempotent.run(() => this.createOnce(uuiData));
+    const path = `/room/create?uuiData=${encodeURIComponent(uuiData)}`;
+    return this.send(this.policies.create, "POST", path, (answer) => {
+      if (answer.status !== 200) throw failure(answer);
+      const room = roomAnswer.safeParse(parseJson(answer.text));
+      if (!room.success)
+        throw new UpstreamError("maxconf", "bad_answer", "room create answered without a room");
+      const alias = room.data.aliases[0]?.alias ?? room.data.name;
+      return { name: room.data.name, alias, guestPin: room.data.guest_pin };
+    });
   }
 
   delete(roomName: string): Promise<void> {
-    return this.policies.idempotent.run(() => this.deleteOnce(roomName));
+    const path = `/room/${encodeURIComponent(roomName)}`;
+    return this.send(this.policies.housekeeping, "DELETE", path, (answer) => {
+      // 404: MaxConf already deleted it (after Pexip's conference_ended) — the goal is reached.
+      if (answer.status === 204 || answer.status === 200 || answer.status === 404) return;
+      throw failure(answer);
+    });
   }
 
-  list(): Promise<string[]> {
-    return this.policies.idempotent.run(() => this.listOnce());
-  }
-
-  private async createOnce(uuiData: string): Promise<RoomAssignment> {
-    const answer = await this.send("POST", `/room/create?uuiData=${encodeURIComponent(uuiData)}`);
-    if (answer.status !== 200) throw failure(answer);
-    const room = roomAnswer.safeParse(parseJson(answer.text));
-    if (!room.success)
-      throw new UpstreamError("maxconf", "bad_answer", "room create answered without a room");
-    const alias = room.data.aliases[0]?.alias ?? room.data.name;
-    return { name: room.data.name, alias, guestPin: room.data.guest_pin };
-  }
-
-  private async deleteOnce(roomName: string): Promise<void> {
-    const answer = await this.send("DELETE", `/room/${encodeURIComponent(roomName)}`);
-    // 404: MaxConf already deleted it (after Pexip's conference_ended) — the goal is reached.
-    if (answer.status === 204 || answer.status === 200 || answer.status === 404) return;
-    throw failure(answer);
-  }
-
-  private async listOnce(): Promise<string[]> {
-    const answer = await this.send("GET", "/rooms");
-    if (answer.status !== 200) throw failure(answer);
-    const rooms = roomList.safeParse(parseJson(answer.text));
-    if (!rooms.success) throw new UpstreamError("maxconf", "bad_answer", "room list is not a list");
-    return rooms.data.map((room) => room.name);
+  list(): Promise<ListedRoom[]> {
+    return this.send(this.policies.housekeeping, "GET", "/rooms", (answer) => {
+      if (answer.status !== 200) throw failure(answer);
+      const rooms = roomList.safeParse(parseJson(answer.text));
+      if (!rooms.success)
+        throw new UpstreamError("maxconf", "bad_answer", "room list is not a list");
+      return rooms.data.map((room) => ({ name: room.name, uuiText: uuiTextOf(room.tag) }));
+    });
   }
 
   /** Whether MaxConf answers its public health check (for readiness). */
@@ -103,13 +107,29 @@ export class MaxConfRooms implements Rooms {
     return this.pool.close();
   }
 
-  /** One request; a 401 means our token went bad, so it is replaced and the request sent once more. */
-  private async send(method: string, path: string): Promise<Answer> {
+  /**
+   * One operation under `policy`; a 401 means our token went bad, so it is replaced and the
+   * operation run once more. The token is had outside MaxConf's policy: a token server's failure
+   * is the token server's, never counted against MaxConf.
+   */
+  private async send<T>(
+    policy: CallPolicy,
+    method: string,
+    path: string,
+    read: (answer: Answer) => T,
+  ): Promise<T> {
+    const attempt = (token: string) =>
+      policy.run(async () => {
+        const answer = await this.request(method, path, token);
+        return answer.status === 401 ? tokenRefused : read(answer);
+      });
     const token = await this.tokens.get();
-    const first = await this.request(method, path, token);
-    if (first.status !== 401) return first;
+    const first = await attempt(token);
+    if (first !== tokenRefused) return first;
     this.tokens.invalidate(token);
-    return this.request(method, path, await this.tokens.get());
+    const second = await attempt(await this.tokens.get());
+    if (second !== tokenRefused) return second;
+    throw new UpstreamError("maxconf", "bad_answer", "MaxConf refused a fresh token (401)");
   }
 
   private async request(method: string, path: string, token: string): Promise<Answer> {
@@ -147,6 +167,22 @@ async function withTimeout<T>(ms: number, work: (signal: AbortSignal) => Promise
     return await work(controller.signal);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+const tokenRefused = Symbol("401");
+
+/**
+ * MaxConf writes the decoded uuiData into the room's tag, after a base URL
+ * (`https://id.gov.bc.ca/idcheck/<text>`): the last path segment. A pool room has no such tag.
+ */
+function uuiTextOf(tag: string | null | undefined): string | undefined {
+  const text = tag?.slice(tag.lastIndexOf("/") + 1);
+  if (!text) return undefined;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
   }
 }
 

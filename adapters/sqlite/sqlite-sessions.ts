@@ -1,6 +1,12 @@
 import { setImmediate } from "node:timers";
 import type { Call, CallState, Session, SessionEvent, SessionState } from "../../core/model.ts";
-import type { Insertion, PendingRoomDeletion, SessionChange, Sessions } from "../../core/ports.ts";
+import type {
+  Insertion,
+  LiveLimits,
+  PendingRoomDeletion,
+  SessionChange,
+  Sessions,
+} from "../../core/ports.ts";
 import { inTransaction, type Row, type SqlDatabase, type SqlValue } from "./database.ts";
 
 const live = "('allocating', 'session_granted', 'session_started')";
@@ -47,6 +53,11 @@ export class SqliteSessions implements Sessions {
       countLive: prepare(
         `SELECT COUNT(*) AS live FROM (SELECT 1 FROM sessions
            WHERE destination_name = ? AND state IN ${live} LIMIT ?)`,
+      ),
+      // Read from the one-live-session-per-device index, whose first column is the client.
+      countLiveOfClient: prepare(
+        `SELECT COUNT(*) AS live FROM (SELECT 1 FROM sessions
+           WHERE client_id = ? AND state IN ${live} LIMIT ?)`,
       ),
       getSession: prepare(`SELECT ${sessionColumns} FROM sessions WHERE id = ?`),
       findLive: prepare(
@@ -110,15 +121,22 @@ export class SqliteSessions implements Sessions {
     };
   }
 
-  insert(session: Session, event: SessionEvent, maxLive?: number): Promise<Insertion> {
+  insert(session: Session, event: SessionEvent, limits: LiveLimits = {}): Promise<Insertion> {
     // An intent (allocating) is committed to the WAL without waiting for the disk; the grant's
     // flushed commit carries it to disk anyway. Saves one fsync per create.
     return this.write(session.state !== "allocating", (): Insertion => {
       const existing = this.sql.findLive.get(session.clientId, session.deviceCode);
       if (existing) return { kind: "existing", session: toSession(existing) };
-      if (maxLive !== undefined) {
-        const live = Number(this.sql.countLive.get(session.destinationName, maxLive)?.live ?? 0);
-        if (live >= maxLive) return { kind: "full" };
+      const { perClient, perDestination } = limits;
+      if (perClient !== undefined) {
+        const live = Number(this.sql.countLiveOfClient.get(session.clientId, perClient)?.live);
+        if (live >= perClient) return { kind: "client_full" };
+      }
+      if (perDestination !== undefined) {
+        const live = Number(
+          this.sql.countLive.get(session.destinationName, perDestination)?.live ?? 0,
+        );
+        if (live >= perDestination) return { kind: "destination_full" };
       }
       this.sql.insertSession.run(...sessionValues(session));
       this.insertEvent(event);

@@ -31,9 +31,11 @@ export const serviceConfigSchema = z
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
     RECONCILE_GRACE_SECONDS: z.coerce.number().int().positive().default(30),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
+    CLIENT_MAX_LIVE_SESSIONS: z.coerce.number().int().positive().default(1),
     VIDEO_CONFIG_FILE: z.string().min(1).optional(),
     DESTINATION_HOST: z.string().min(1),
     DESTINATION_MAX_INACTIVE_SECONDS: z.coerce.number().int().positive().default(600),
+    DESTINATION_MAX_ACTIVE_SESSIONS: z.coerce.number().int().positive().default(1000),
   })
   .refine(
     (config) => Boolean(config.BCSC_CLIENT_KEYS_FILE) !== Boolean(config.BCSC_CLIENT_JWKS_URL),

@@ -46,10 +46,15 @@ export function createMetrics(statistics: ServiceStatistics) {
       help: "Access tokens requested from the token server.",
       registers: [registry],
     }),
+    roomsUnattributed: new Gauge({
+      name: "rooms_unattributed",
+      help: "Rooms on the MaxConf tenant the last reconciliation could not prove ours: left alone.",
+      registers: [registry],
+    }),
     breakerState: new Gauge({
       name: "circuit_breaker_state",
-      help: "Circuit breaker per upstream: 0 closed, 1 half-open, 2 open.",
-      labelNames: ["upstream"],
+      help: "Circuit breaker per upstream and kind of work: 0 closed, 1 half-open, 2 open.",
+      labelNames: ["upstream", "work"],
       registers: [registry],
     }),
   };
@@ -73,13 +78,18 @@ export function createMetrics(statistics: ServiceStatistics) {
       this.set(statistics.pendingRoomDeletions());
     },
   });
-  for (const upstream of ["token-server", "maxconf"] satisfies UpstreamName[]) {
-    metrics.breakerState.set({ upstream }, breakerStates.closed);
+  const breakers: [UpstreamName, string][] = [
+    ["token-server", "token"],
+    ["maxconf", "create"],
+    ["maxconf", "housekeeping"],
+  ];
+  for (const [upstream, work] of breakers) {
+    metrics.breakerState.set({ upstream, work }, breakerStates.closed);
   }
   return {
     ...metrics,
-    breakerChanged: (upstream: UpstreamName, state: keyof typeof breakerStates) =>
-      metrics.breakerState.set({ upstream }, breakerStates[state]),
+    breakerChanged: (upstream: UpstreamName, work: string, state: keyof typeof breakerStates) =>
+      metrics.breakerState.set({ upstream, work }, breakerStates[state]),
   };
 }
 

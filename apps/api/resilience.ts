@@ -8,12 +8,7 @@ import {
   retry,
   wrap,
 } from "cockatiel";
-import {
-  type CallPolicies,
-  type CallPolicy,
-  UpstreamError,
-  type UpstreamName,
-} from "../../core/errors.ts";
+import { type CallPolicy, UpstreamError, type UpstreamName } from "../../core/errors.ts";
 
 export interface ResilienceSettings {
   retries: number;
@@ -21,6 +16,10 @@ export interface ResilienceSettings {
   backoffMs: number;
   /** A Retry-After longer than this is not waited for: the caller gets it instead. */
   maxRetryAfterMs: number;
+  /**
+   * The circuit opens after this many operations in a row failed: sustained failure. Scattered
+   * failures (a share of the requests) almost never line up that long.
+   */
   breakerThreshold: number;
   breakerCooldownMs: number;
 }
@@ -29,39 +28,49 @@ export const defaultResilience: ResilienceSettings = {
   retries: 2,
   backoffMs: 100,
   maxRetryAfterMs: 2000,
-  breakerThreshold: 5,
+  breakerThreshold: 10,
   breakerCooldownMs: 10_000,
 };
 
-const waitableRetryAfter = (error: UpstreamError, settings: ResilienceSettings) =>
-  (error.retryAfterSeconds ?? 0) * 1000 <= settings.maxRetryAfterMs;
-
-/**
- * The retry and circuit-breaker policies of one upstream: retries with exponential backoff and
- * jitter (or the upstream's own Retry-After), and one breaker shared by all its operations that
- * fails fast with 503 while the upstream is down.
- */
+/** What the service learns from its upstream calls: breaker changes, and each operation's end. */
 export interface UpstreamObserver {
-  breakerChanged(upstream: UpstreamName, state: "open" | "half-open" | "closed"): void;
+  breakerChanged(
+    upstream: UpstreamName,
+    work: string,
+    state: "open" | "half-open" | "closed",
+  ): void;
   /** One operation, retries included: how long, and how it ended. */
   operationEnded(upstream: UpstreamName, seconds: number, failure?: string): void;
 }
 
-export function upstreamPolicies(
-  upstream: UpstreamName,
+export interface PolicyOptions {
+  upstream: UpstreamName;
+  /** Names the breaker: work that fails for its own reasons has a breaker of its own. */
+  work: string;
+  /** Safe to send again after a failure; otherwise repeated only when the upstream did not act. */
+  repeatable: boolean;
+}
+
+/**
+ * How one kind of work at one upstream is run: retries with exponential backoff and jitter (or the
+ * upstream's own Retry-After), inside a circuit breaker of its own that fails fast with 503 while
+ * that work keeps failing. Only failures of this upstream count, each operation once however many
+ * attempts it took.
+ */
+export function upstreamPolicy(
+  { upstream, work, repeatable }: PolicyOptions,
   settings: ResilienceSettings,
   observer: UpstreamObserver,
-): CallPolicies {
-  const breaker = circuitBreaker(
-    handleWhen((error) => error instanceof UpstreamError && error.failure !== "bad_answer"),
-    {
-      halfOpenAfter: settings.breakerCooldownMs,
-      breaker: new ConsecutiveBreaker(settings.breakerThreshold),
-    },
-  );
-  breaker.onBreak(() => observer.breakerChanged(upstream, "open"));
-  breaker.onHalfOpen(() => observer.breakerChanged(upstream, "half-open"));
-  breaker.onReset(() => observer.breakerChanged(upstream, "closed"));
+): CallPolicy {
+  const own = (error: unknown): error is UpstreamError =>
+    error instanceof UpstreamError && error.upstream === upstream && error.failure !== "bad_answer";
+  const breaker = circuitBreaker(handleWhen(own), {
+    halfOpenAfter: settings.breakerCooldownMs,
+    breaker: new ConsecutiveBreaker(settings.breakerThreshold),
+  });
+  breaker.onBreak(() => observer.breakerChanged(upstream, work, "open"));
+  breaker.onHalfOpen(() => observer.breakerChanged(upstream, work, "half-open"));
+  breaker.onReset(() => observer.breakerChanged(upstream, work, "closed"));
 
   const backoff = new DelegateBackoff<{ attempt: number; result: unknown }>((context) => {
     const error =
@@ -72,19 +81,25 @@ export function upstreamPolicies(
     if (retryAfter !== undefined) return retryAfter * 1000;
     return Math.random() * settings.backoffMs * 2 ** (context.attempt - 1);
   });
-  const retrying = (when: (error: UpstreamError) => boolean) =>
-    retry(
-      handleWhen(
-        (error) =>
-          error instanceof UpstreamError &&
-          error.failure !== "bad_answer" &&
-          waitableRetryAfter(error, settings) &&
-          when(error),
-      ),
-      { maxAttempts: settings.retries, backoff },
-    );
+  const retrying = retry(
+    handleWhen(
+      (error) =>
+        own(error) &&
+        (error.retryAfterSeconds ?? 0) * 1000 <= settings.maxRetryAfterMs &&
+        (repeatable || error.details.notProcessed === true),
+    ),
+    { maxAttempts: settings.retries, backoff },
+  );
+  return observed(upstream, wrap(breaker, retrying), settings, observer);
+}
 
-  const asCallPolicy = (policy: IPolicy): CallPolicy => ({
+function observed(
+  upstream: UpstreamName,
+  policy: IPolicy,
+  settings: ResilienceSettings,
+  observer: UpstreamObserver,
+): CallPolicy {
+  return {
     run: async (work) => {
       const started = performance.now();
       const ended = (failure?: string) =>
@@ -105,20 +120,5 @@ export function upstreamPolicies(
         throw refusal;
       }
     },
-  });
-  return {
-    // Retries outside the breaker: every attempt counts towards opening it.
-    idempotent: asCallPolicy(
-      wrap(
-        retrying(() => true),
-        breaker,
-      ),
-    ),
-    nonIdempotent: asCallPolicy(
-      wrap(
-        retrying((error) => error.details.notProcessed === true),
-        breaker,
-      ),
-    ),
   };
 }

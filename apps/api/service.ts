@@ -11,6 +11,7 @@ import { MaxConfRooms } from "../../adapters/maxconf/maxconf-rooms.ts";
 import { EntraAccessTokens } from "../../adapters/oauth/entra-access-tokens.ts";
 import type { SqlDatabase } from "../../adapters/sqlite/database.ts";
 import { SqliteSessions } from "../../adapters/sqlite/sqlite-sessions.ts";
+import type { Clock } from "../../core/ports.ts";
 import { videoSessionUseCases } from "../../core/use-cases/index.ts";
 import type { ServiceConfig } from "./config.ts";
 import { docsAssets } from "./docs-assets.ts";
@@ -18,7 +19,12 @@ import { createLogger, createRequestLogger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { observeRequests, operatorRoutes } from "./observability.ts";
 import { upstreamHeaders } from "./request-context.ts";
-import { defaultResilience, type UpstreamObserver, upstreamPolicies } from "./resilience.ts";
+import {
+  defaultResilience,
+  type PolicyOptions,
+  type UpstreamObserver,
+  upstreamPolicy,
+} from "./resilience.ts";
 import { startWorkers, type Timers } from "./workers.ts";
 
 /** Open around the clock, one destination: what the dev stack needs. */
@@ -30,6 +36,8 @@ const defaultVideoConfigFile = fileURLToPath(
 export type OpenDatabase = (path: string, synchronous: "FULL" | "NORMAL") => SqlDatabase;
 
 const readinessTimeoutMs = 2000;
+/** How long a readiness answer about the upstreams is reused. */
+export const upstreamCheckReuseMs = 2000;
 
 /** The service wired from its configuration: HTTP app, background workers, and how to stop. */
 export function buildService(config: ServiceConfig, timers: Timers, openDatabase: OpenDatabase) {
@@ -41,9 +49,9 @@ export function buildService(config: ServiceConfig, timers: Timers, openDatabase
     pendingRoomDeletions: () => sessions.statistics().pendingRoomDeletions,
   });
   const upstreamObserver: UpstreamObserver = {
-    breakerChanged: (upstream, state) => {
-      metrics.breakerChanged(upstream, state);
-      logger.warn({ upstream, state }, "circuit breaker changed");
+    breakerChanged: (upstream, work, state) => {
+      metrics.breakerChanged(upstream, work, state);
+      logger.warn({ upstream, work, state }, "circuit breaker changed");
     },
     operationEnded: (upstream, seconds, failure) => {
       metrics.upstreamDuration.observe({ upstream, outcome: failure ?? "ok" }, seconds);
@@ -51,6 +59,8 @@ export function buildService(config: ServiceConfig, timers: Timers, openDatabase
       if (upstream === "token-server") metrics.tokenFetches.inc();
     },
   };
+  const policy = (options: PolicyOptions) =>
+    upstreamPolicy(options, defaultResilience, upstreamObserver);
   const tokens = new EntraAccessTokens(
     {
       authority: config.ENTRA_AUTHORITY,
@@ -62,7 +72,7 @@ export function buildService(config: ServiceConfig, timers: Timers, openDatabase
       contextHeaders: upstreamHeaders,
     },
     timers,
-    upstreamPolicies("token-server", defaultResilience, upstreamObserver).idempotent,
+    policy({ upstream: "token-server", work: "token", repeatable: true }),
   );
   const rooms = new MaxConfRooms(
     {
@@ -71,11 +81,15 @@ export function buildService(config: ServiceConfig, timers: Timers, openDatabase
       contextHeaders: upstreamHeaders,
     },
     tokens,
-    upstreamPolicies("maxconf", defaultResilience, upstreamObserver),
+    {
+      create: policy({ upstream: "maxconf", work: "create", repeatable: false }),
+      housekeeping: policy({ upstream: "maxconf", work: "housekeeping", repeatable: true }),
+    },
   );
   const videoConfig = new VideoConfigFile(config.VIDEO_CONFIG_FILE ?? defaultVideoConfigFile, {
     destinationHost: config.DESTINATION_HOST,
     maxInactiveSeconds: config.DESTINATION_MAX_INACTIVE_SECONDS,
+    maxActiveSessions: config.DESTINATION_MAX_ACTIVE_SESSIONS,
   });
   let kickDeletions = () => {};
   const useCases = videoSessionUseCases(
@@ -88,7 +102,10 @@ export function buildService(config: ServiceConfig, timers: Timers, openDatabase
       ids: randomIds,
       roomDeletionOwed: () => kickDeletions(),
     },
-    { graceMs: config.RECONCILE_GRACE_SECONDS * 1000 },
+    {
+      graceMs: config.RECONCILE_GRACE_SECONDS * 1000,
+      livePerClient: config.CLIENT_MAX_LIVE_SESSIONS,
+    },
   );
   const clientKeys = config.BCSC_CLIENT_JWKS_URL
     ? new RemoteJwksClientKeys(
@@ -113,8 +130,8 @@ export function buildService(config: ServiceConfig, timers: Timers, openDatabase
   // Not strict: `/x` and `/x/` route the same, as the shipped app needs.
   const app = new Hono({ strict: false });
   app.use("*", observeRequests(createRequestLogger(config.LOG_LEVEL), metrics));
-  operatorRoutes(app, metrics, async () => ({
-    database: sessions.writable() ? "ok" : "not writable",
+  // A probe every second from each of several load balancers must not be a MaxConf call each.
+  const upstreamChecks = reusedFor(upstreamCheckReuseMs, timers, async () => ({
     token: await within(
       readinessTimeoutMs,
       tokens.get().then(() => "ok"),
@@ -124,6 +141,10 @@ export function buildService(config: ServiceConfig, timers: Timers, openDatabase
       rooms.reachable().then((up) => (up ? "ok" : "unreachable")),
     ),
   }));
+  operatorRoutes(app, metrics, async () => ({
+    database: sessions.writable() ? "ok" : "not writable",
+    ...(await upstreamChecks()),
+  }));
   app.get("/docs/assets/:file", (c) => docsAssets(c.req.param("file")));
   app.route("/", api);
   app.onError((error) => {
@@ -132,7 +153,13 @@ export function buildService(config: ServiceConfig, timers: Timers, openDatabase
   });
   app.notFound((c) => noRoute(c.req.method, c.req.path));
 
-  const workers = startWorkers(useCases, timers, config.RECONCILE_INTERVAL_SECONDS * 1000, logger);
+  const workers = startWorkers(
+    useCases,
+    timers,
+    config.RECONCILE_INTERVAL_SECONDS * 1000,
+    logger,
+    (outcome) => metrics.roomsUnattributed.set(outcome.unattributed),
+  );
   kickDeletions = workers.kickDeletions;
 
   return {
@@ -150,6 +177,16 @@ export function buildService(config: ServiceConfig, timers: Timers, openDatabase
       await Promise.all([rooms.close(), tokens.close()]);
       db.close();
     },
+  };
+}
+
+/** `check`'s answer, shared by every caller until it is `ms` old (and while it is under way). */
+function reusedFor<T>(ms: number, clock: Clock, check: () => Promise<T>) {
+  let latest: { at: number; answer: Promise<T> } | undefined;
+  return (): Promise<T> => {
+    const now = clock.now();
+    if (!latest || now - latest.at >= ms) latest = { at: now, answer: check() };
+    return latest.answer;
   };
 }
 

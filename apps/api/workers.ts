@@ -1,4 +1,4 @@
-import type { VideoSessionUseCases } from "../../core/use-cases/index.ts";
+import type { Reconciliation, VideoSessionUseCases } from "../../core/use-cases/index.ts";
 import type { Logger } from "./logger.ts";
 
 /** A clock that can also wake us: the system's, or the tests' virtual one. */
@@ -30,6 +30,7 @@ export function startWorkers(
   timers: Timers,
   reconcileEveryMs: number,
   logger: Logger,
+  reconciled: (outcome: Reconciliation) => void,
 ) {
   const running = new Set<Promise<unknown>>();
   let stopped = false;
@@ -72,7 +73,7 @@ export function startWorkers(
   const expiry = job("session expiry", () => useCases.expireIdleSessions.execute(), expirySweepMs);
   const reconciliation = job(
     "room reconciliation",
-    () => useCases.reconcileRooms.execute(),
+    () => useCases.reconcileRooms.execute().then(reconciled),
     reconcileEveryMs,
   );
   // Deletions owed and rooms left behind before a restart are dealt with now.

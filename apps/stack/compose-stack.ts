@@ -86,6 +86,8 @@ export async function composeStack(options: StackOptions, runtime: StackRuntime)
     MAXCONF_URL: maxconf.url,
     BCSC_CLIENT_KEYS_FILE: device.keysFile,
     DESTINATION_HOST: new URL(pexip.url).host,
+    // The dev client stands for every device played here (demo runs, browser tabs, tests).
+    CLIENT_MAX_LIVE_SESSIONS: "1000",
     ...options.env,
   });
   const service = buildService(config, clock, runtime.openDatabase);
@@ -95,6 +97,8 @@ export async function composeStack(options: StackOptions, runtime: StackRuntime)
     urls: { api: api.url, tokenServer: tokenServer.url, maxconf: maxconf.url, pexip: pexip.url },
     simulators,
     service,
+    /** The service's settings, for a test that runs a second instance beside it. */
+    config,
     device,
     async close() {
       callMedia.close();

@@ -23,6 +23,8 @@ export class CreateSession {
 
   constructor(
     private readonly deps: UseCaseDeps,
+    /** Live sessions one client (one app installation) may hold at once. */
+    private readonly livePerClient: number,
     /** Ids of the sessions allocating a room here and now, which reconciliation leaves alone. */
     private readonly allocatingHere: Set<string>,
   ) {}
@@ -74,10 +76,15 @@ export class CreateSession {
           actor: identity.clientId,
           at: now,
         },
-        destination.maxActiveSessions,
+        { perClient: this.livePerClient, perDestination: destination.maxActiveSessions },
       );
       if (insertion.kind === "existing") return this.existing(insertion.session);
-      if (insertion.kind === "full") return this.notGranted(requested, "max_active_sessions");
+      if (insertion.kind === "client_full") {
+        return fail({ kind: "live_session_limit", limit: this.livePerClient });
+      }
+      if (insertion.kind === "destination_full") {
+        return this.notGranted(requested, "max_active_sessions");
+      }
       return await this.allocate(allocating);
     } finally {
       this.allocatingHere.delete(id);

@@ -1,28 +1,57 @@
-import type { Clock, Rooms, Sessions } from "../ports.ts";
+import type { Clock, PendingRoomDeletion, Rooms, Sessions } from "../ports.ts";
 
-const batchSize = 20;
+/** Owed deletions read at a time, and how many of them are sent to MaxConf at once. */
+const pageSize = 64;
+const concurrency = 8;
 const maxBackoffMs = 5 * 60_000;
 
 /**
- * Delivers the owed room deletions to MaxConf; a failed one is retried later with exponential
- * backoff, never dropped. Returns how many were delivered.
+ * Delivers the owed room deletions to MaxConf, as fast as it takes them: page after page, a few at
+ * a time, until none is due or MaxConf refuses one (then the round ends; the rest keep their turn).
+ * A failed one is retried later with exponential backoff, never dropped. Returns how many were
+ * delivered.
  */
 export class DeliverRoomDeletions {
   constructor(private readonly deps: { sessions: Sessions; rooms: Rooms; clock: Clock }) {}
 
   async execute(): Promise<number> {
-    const { sessions, rooms, clock } = this.deps;
     let delivered = 0;
-    for (const pending of await sessions.pendingRoomDeletions(clock.now(), batchSize)) {
-      try {
-        await rooms.delete(pending.roomName);
-        await sessions.roomDeletionDone(pending.id, clock.now());
-        delivered++;
-      } catch {
-        const backoff = Math.min(maxBackoffMs, 1000 * 2 ** pending.attempts);
-        await sessions.roomDeletionFailed(pending.id, clock.now() + backoff);
-      }
+    for (;;) {
+      const due = await this.deps.sessions.pendingRoomDeletions(this.deps.clock.now(), pageSize);
+      const outcomes = await eachAtMost(concurrency, due, (pending) => this.deliver(pending));
+      delivered += outcomes.filter(Boolean).length;
+      if (due.length < pageSize || outcomes.includes(false)) return delivered;
     }
-    return delivered;
   }
+
+  private async deliver(pending: PendingRoomDeletion): Promise<boolean> {
+    const { sessions, rooms, clock } = this.deps;
+    try {
+      await rooms.delete(pending.roomName);
+    } catch {
+      const backoff = Math.min(maxBackoffMs, 1000 * 2 ** pending.attempts);
+      await sessions.roomDeletionFailed(pending.id, clock.now() + backoff);
+      return false;
+    }
+    await sessions.roomDeletionDone(pending.id, clock.now());
+    return true;
+  }
+}
+
+/** `work` on every item, at most `limit` at a time; the outcomes in the items' order. */
+async function eachAtMost<T, R>(
+  limit: number,
+  items: readonly T[],
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const outcomes: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      outcomes[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return outcomes;
 }

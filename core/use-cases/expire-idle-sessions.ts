@@ -1,10 +1,15 @@
 import type { Sessions } from "../ports.ts";
 import type { UseCaseDeps } from "./deps.ts";
+import type { OneAtATime } from "./owned-session.ts";
 import { sessionChangeFor } from "./session-transition.ts";
 
 /** Expires sessions idle past their destination's max_inactive_seconds; returns how many. */
 export class ExpireIdleSessions {
-  constructor(private readonly deps: UseCaseDeps) {}
+  constructor(
+    private readonly deps: UseCaseDeps,
+    /** A session's changes in this process take turns. */
+    private readonly turns: OneAtATime,
+  ) {}
 
   async execute(): Promise<number> {
     const { sessions, clock } = this.deps;
@@ -16,7 +21,7 @@ export class ExpireIdleSessions {
         at - destination.maxInactiveSeconds * 1000,
       );
       for (const session of idle) {
-        if (await expire(sessions, session.id, at)) expired++;
+        if (await this.turns.run(session.id, () => expire(sessions, session.id, at))) expired++;
       }
     }
     if (expired > 0) this.deps.roomDeletionOwed();

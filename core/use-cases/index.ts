@@ -2,6 +2,7 @@ import { CreateSession } from "./create-session.ts";
 import { DeliverRoomDeletions } from "./deliver-room-deletions.ts";
 import type { UseCaseDeps } from "./deps.ts";
 import { ExpireIdleSessions } from "./expire-idle-sessions.ts";
+import { OneAtATime } from "./owned-session.ts";
 import { ReconcileRooms, type ReconcileSettings } from "./reconcile-rooms.ts";
 import { ReportCall } from "./report-call.ts";
 import { GetSession } from "./session-views.ts";
@@ -14,18 +15,24 @@ export type { CallTarget, ReportedCall } from "./report-call.ts";
 export type { SessionView } from "./session-views.ts";
 export type { SessionCommand } from "./update-session.ts";
 
+export interface UseCaseSettings extends ReconcileSettings {
+  /** Live sessions one client (one app installation) may hold at once. */
+  livePerClient: number;
+}
+
 /** Everything the service does, built once from its ports. */
-export function videoSessionUseCases(deps: UseCaseDeps, reconcile: ReconcileSettings) {
+export function videoSessionUseCases(deps: UseCaseDeps, settings: UseCaseSettings) {
   // Shared: reconciliation must not fail a create that is only slow (slower than its grace).
   const allocatingHere = new Set<string>();
+  const sessionTurns = new OneAtATime();
   return {
-    createSession: new CreateSession(deps, allocatingHere),
+    createSession: new CreateSession(deps, settings.livePerClient, allocatingHere),
     getSession: new GetSession(deps),
-    updateSession: new UpdateSession(deps),
-    reportCall: new ReportCall(deps),
-    expireIdleSessions: new ExpireIdleSessions(deps),
+    updateSession: new UpdateSession(deps, sessionTurns),
+    reportCall: new ReportCall(deps, sessionTurns),
+    expireIdleSessions: new ExpireIdleSessions(deps, sessionTurns),
     deliverRoomDeletions: new DeliverRoomDeletions(deps),
-    reconcileRooms: new ReconcileRooms(deps, reconcile, allocatingHere),
+    reconcileRooms: new ReconcileRooms(deps, settings, allocatingHere),
     /** What the app reads before asking for a session. */
     destinations: () => deps.destinations.all(),
     serviceHours: deps.serviceHours,

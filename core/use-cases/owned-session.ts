@@ -21,11 +21,35 @@ export async function loadOwnedSession(
   return ok(session);
 }
 
-const maxAttempts = 5;
+/**
+ * Work on one key runs one at a time, in the order it arrived; other keys run alongside. The
+ * changes of one session made in this process take turns instead of racing for its version.
+ */
+export class OneAtATime {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const result = (this.tails.get(key) ?? Promise.resolve()).then(work);
+    const tail = result.then(
+      () => {},
+      () => {},
+    );
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+}
+
+const maxAttempts = 8;
+const firstBackoffMs = 2;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs a load-decide-save cycle again when another request saved the same session first, so
- * concurrent updates of one session serialize instead of failing.
+ * Runs a load-decide-save cycle again when another writer (another process, or a background job)
+ * saved the same session first, after a short random pause that grows each time; only a session
+ * that keeps changing under it is answered busy.
  */
 export async function retryOnConflict<T>(
   attempt: () => Promise<Result<T> | "conflict">,
@@ -33,6 +57,7 @@ export async function retryOnConflict<T>(
   for (let i = 0; i < maxAttempts; i++) {
     const outcome = await attempt();
     if (outcome !== "conflict") return outcome;
+    await pause(Math.random() * firstBackoffMs * 2 ** i);
   }
   const busy: DomainError = { kind: "busy" };
   return fail(busy);

@@ -1,29 +1,32 @@
-import { isLive } from "../model.ts";
-import type { Clock, Rooms, Sessions } from "../ports.ts";
+import { isLive, type Session } from "../model.ts";
+import type { Clock, ListedRoom, Rooms, Sessions } from "../ports.ts";
 import { stepSession } from "../statechart.ts";
+import { toHex } from "./create-session.ts";
 
 const roomsBetweenBreaks = 100;
 const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 export interface ReconcileSettings {
-  /** How long a room may be unaccounted for (its create still answering) before it is deleted. */
+  /** How long a create may stay allocating before it counts as interrupted. */
   graceMs: number;
 }
 
 export interface Reconciliation {
   interrupted: number;
   deleted: string[];
+  /** Rooms on the tenant that are not provably ours: left alone. */
+  unattributed: number;
 }
 
 /**
  * Makes MaxConf's rooms match our sessions. A create interrupted by a crash or a timeout leaves a
  * session `allocating` (marked failed here) and perhaps a room nobody will use; such rooms, and
- * the rooms of sessions that are over, are deleted. Runs at start and periodically.
+ * the rooms of sessions that are over, are deleted. The tenant is shared (other deployments, kiosks,
+ * operators), so only a room that is provably ours is ever touched: MaxConf writes the uuiData it
+ * was created with into its tag, and that must name a session in our store. Runs at start and
+ * periodically.
  */
 export class ReconcileRooms {
-  /** When each unaccounted room was first seen; rooms get a grace period from then. */
-  private readonly unaccountedSince = new Map<string, number>();
-
   constructor(
     private readonly deps: { sessions: Sessions; rooms: Rooms; clock: Clock },
     private readonly settings: ReconcileSettings,
@@ -34,30 +37,27 @@ export class ReconcileRooms {
   async execute(): Promise<Reconciliation> {
     const interrupted = await this.failInterruptedCreates();
     const deleted: string[] = [];
-    const now = this.deps.clock.now();
-    const seen = new Set<string>();
-    for (const name of await this.deps.rooms.list()) {
+    let unattributed = 0;
+    let seen = 0;
+    for (const room of await this.deps.rooms.list()) {
       // Thousands of rooms would hold the event loop for a while: requests go in between.
-      if (seen.size % roomsBetweenBreaks === roomsBetweenBreaks - 1) await nextTurn();
-      seen.add(name);
-      const session = await this.deps.sessions.findByRoom(name);
-      if (session && isLive(session.state)) {
-        this.unaccountedSince.delete(name);
-        continue;
+      if (++seen % roomsBetweenBreaks === 0) await nextTurn();
+      const session = await this.sessionOf(room);
+      if (!session) unattributed++;
+      else if (!isLive(session.state)) {
+        await this.deps.rooms.delete(room.name);
+        deleted.push(room.name);
       }
-      const since = this.unaccountedSince.get(name) ?? now;
-      this.unaccountedSince.set(name, since);
-      if (now - since < this.settings.graceMs && !session) continue;
-      await this.deps.rooms.delete(name);
-      this.unaccountedSince.delete(name);
-      deleted.push(name);
     }
-    for (const name of this.unaccountedSince.keys()) {
-      if (!seen.has(name)) this.unaccountedSince.delete(name);
-    }
-    return { interrupted, deleted };
+    return { interrupted, deleted, unattributed };
   }
 
+  /** The session of ours a room was made for, if it names one. */
+  private async sessionOf(room: ListedRoom): Promise<Session | undefined> {
+    if (room.uuiText === undefined) return undefined;
+    const session = await this.deps.sessions.get(room.uuiText);
+    return session?.uuiData === toHex(room.uuiText) ? session : undefined;
+  }
   private async failInterruptedCreates(): Promise<number> {
     const { sessions, clock } = this.deps;
     const at = clock.now();

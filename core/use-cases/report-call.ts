@@ -3,7 +3,7 @@ import type { Call, CallStatus, DeviceIdentity, Session, SessionEvent } from "..
 import type { SessionChange } from "../ports.ts";
 import { stepCall, stepSession } from "../statechart.ts";
 import type { UseCaseDeps } from "./deps.ts";
-import { loadOwnedSession, retryOnConflict } from "./owned-session.ts";
+import { loadOwnedSession, type OneAtATime, retryOnConflict } from "./owned-session.ts";
 
 /**
  * Which call an update is for:
@@ -23,9 +23,22 @@ export interface ReportedCall {
 
 /** The app reports a call status; it also keeps the session alive and starts it. */
 export class ReportCall {
-  constructor(private readonly deps: UseCaseDeps) {}
+  constructor(
+    private readonly deps: UseCaseDeps,
+    /** A session's changes in this process take turns. */
+    private readonly turns: OneAtATime,
+  ) {}
 
   execute(
+    identity: DeviceIdentity,
+    sessionId: string,
+    target: CallTarget,
+    status: CallStatus,
+  ): Promise<Result<ReportedCall>> {
+    return this.turns.run(sessionId, () => this.attempt(identity, sessionId, target, status));
+  }
+
+  private attempt(
     identity: DeviceIdentity,
     sessionId: string,
     target: CallTarget,

@@ -1,7 +1,7 @@
 import { fail, ok, type Result } from "../errors.ts";
 import { type DeviceIdentity, isLive, type SessionStatus } from "../model.ts";
 import type { UseCaseDeps } from "./deps.ts";
-import { loadOwnedSession, retryOnConflict } from "./owned-session.ts";
+import { loadOwnedSession, type OneAtATime, retryOnConflict } from "./owned-session.ts";
 import { sessionChangeFor } from "./session-transition.ts";
 import { type SessionView, viewOf } from "./session-views.ts";
 
@@ -17,9 +17,21 @@ const reachedBy: Record<SessionCommand, SessionStatus> = {
 
 /** The app starts or ends its session (PUT status, DELETE). */
 export class UpdateSession {
-  constructor(private readonly deps: UseCaseDeps) {}
+  constructor(
+    private readonly deps: UseCaseDeps,
+    /** A session's changes in this process take turns. */
+    private readonly turns: OneAtATime,
+  ) {}
 
   execute(
+    identity: DeviceIdentity,
+    sessionId: string,
+    command: SessionCommand,
+  ): Promise<Result<SessionView>> {
+    return this.turns.run(sessionId, () => this.attempt(identity, sessionId, command));
+  }
+
+  private attempt(
     identity: DeviceIdentity,
     sessionId: string,
     command: SessionCommand,

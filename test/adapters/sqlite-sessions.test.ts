@@ -71,9 +71,12 @@ describe("SqliteSessions", () => {
 
   it("refuses a live session over the destination's limit, atomically", async () => {
     const { store } = openStore();
-    expect(await store.insert(newSession("a"), event("a"), 2)).toEqual({ kind: "inserted" });
-    expect(await store.insert(newSession("b"), event("b"), 2)).toEqual({ kind: "inserted" });
-    expect(await store.insert(newSession("c"), event("c"), 2)).toEqual({ kind: "full" });
+    const limits = { perDestination: 2 };
+    expect(await store.insert(newSession("a"), event("a"), limits)).toEqual({ kind: "inserted" });
+    expect(await store.insert(newSession("b"), event("b"), limits)).toEqual({ kind: "inserted" });
+    expect(await store.insert(newSession("c"), event("c"), limits)).toEqual({
+      kind: "destination_full",
+    });
     const refused = newSession("d", { state: "session_not_granted" });
     expect(await store.insert(refused, event("d"))).toEqual({ kind: "inserted" });
   });

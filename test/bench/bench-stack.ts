@@ -92,6 +92,10 @@ export async function startService(sims: Simulators, options: ServiceOptions): P
       DESTINATION_HOST: new URL(sims.pexip).host,
       // The call-update rows repeat one device's requests thousands of times a second.
       RATE_LIMIT_PER_MINUTE: "1000000000",
+      // One bench client plays every installation, each create a new one.
+      CLIENT_MAX_LIVE_SESSIONS: "1000000000",
+      // The memory rows hold 10,000 live sessions at the one destination.
+      DESTINATION_MAX_ACTIVE_SESSIONS: "1000000000",
     },
     options.logFile,
   );

@@ -1,5 +1,5 @@
 import { EntraAccessTokens } from "../../adapters/oauth/entra-access-tokens.ts";
-import { defaultResilience, upstreamPolicies } from "../../apps/api/resilience.ts";
+import { defaultResilience, upstreamPolicy } from "../../apps/api/resilience.ts";
 import { listen } from "../../apps/shared/listen.ts";
 import type { CallPolicy } from "../../core/errors.ts";
 import { VirtualClock } from "../../simulators/control/clock.ts";
@@ -36,7 +36,11 @@ export async function simulateTokenDay(): Promise<TokenDay> {
   });
   server.handle(tokenServer.app.fetch);
   const quiet = { breakerChanged() {}, operationEnded() {} };
-  const policy = upstreamPolicies("token-server", defaultResilience, quiet).idempotent;
+  const policy = upstreamPolicy(
+    { upstream: "token-server", work: "token", repeatable: true },
+    defaultResilience,
+    quiet,
+  );
   // Remembers the fetch under way, so time moves on only once a background refresh is done.
   let fetching: Promise<unknown> = Promise.resolve();
   const observed: CallPolicy = {

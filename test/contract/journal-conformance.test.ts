@@ -282,7 +282,7 @@ async function walkEveryOperation(stack: Awaited<ReturnType<typeof startWalkStac
   const rooms = new MaxConfRooms(
     { baseUrl: M, timeoutMs: 5000, contextHeaders: () => ({}) },
     tokens,
-    { idempotent: directly, nonIdempotent: directly },
+    { create: directly, housekeeping: directly },
   );
   try {
     // Token server.

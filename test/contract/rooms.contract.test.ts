@@ -17,7 +17,7 @@ import { type RoomsControls, roomsContract } from "./rooms.contract.ts";
 import { simControl } from "./sim-control.ts";
 import { contractTargets, directly, realEntraSettings, setting } from "./targets.ts";
 
-const policies = { idempotent: directly, nonIdempotent: directly };
+const policies = { create: directly, housekeeping: directly };
 const matchOf: Record<RoomOperation, { method: string; path: string }> = {
   create: { method: "POST", path: "/room/create" },
   delete: { method: "DELETE", path: "/room/*" },

@@ -25,6 +25,8 @@ const faults = "fault injection on MaxConf (/_sim/faults)";
 const hex = (text: string) =>
   Array.from(new TextEncoder().encode(text), (byte) => byte.toString(16).padStart(2, "0")).join("");
 
+const names = async (rooms: Rooms) => (await rooms.list()).map((room) => room.name);
+
 /** Runs a case with a `create` that remembers its rooms, and deletes them afterwards. */
 function withRooms<Controls>(
   run: (rooms: Rooms, create: () => Promise<string>, controls: Controls) => Promise<void>,
@@ -69,12 +71,25 @@ export const roomsContract = contractSuite<Rooms, RoomsControls>([
     name: "lists the rooms handed out, and no longer a deleted one",
     run: withRooms(async (rooms, create) => {
       const [kept, deleted] = [await create(), await create()];
-      expect(await rooms.list()).toEqual(expect.arrayContaining([kept, deleted]));
+      expect(await names(rooms)).toEqual(expect.arrayContaining([kept, deleted]));
       await rooms.delete(deleted);
-      const listed = await rooms.list();
+      const listed = await names(rooms);
       expect(listed).toContain(kept);
       expect(listed).not.toContain(deleted);
     }),
+  },
+  {
+    name: "a listed room names the uuiData it was created with (what attributes it to us)",
+    async run(rooms) {
+      const text = `contract-test:${crypto.randomUUID()}`;
+      const room = await rooms.create(hex(text));
+      try {
+        const listed = (await rooms.list()).find((r) => r.name === room.name);
+        expect(listed).toEqual({ name: room.name, uuiText: text });
+      } finally {
+        await rooms.delete(room.name);
+      }
+    },
   },
   {
     name: "deleting a room twice succeeds: the second delete finds it gone",
@@ -144,9 +159,9 @@ export const roomsContract = contractSuite<Rooms, RoomsControls>([
         upstream: "maxconf",
         failure: "unavailable",
       });
-      expect(await rooms.list()).toContain(name);
+      expect(await names(rooms)).toContain(name);
       await rooms.delete(name);
-      expect(await rooms.list()).not.toContain(name);
+      expect(await names(rooms)).not.toContain(name);
     }),
   },
 ]);

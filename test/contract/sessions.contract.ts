@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import type { Call, Session, SessionEvent } from "../../core/model.ts";
-import type { SessionChange, Sessions } from "../../core/ports.ts";
+import type { LiveLimits, SessionChange, Sessions } from "../../core/ports.ts";
 import { contractSuite } from "./harness.ts";
 
 const T0 = 1_767_600_000_000;
@@ -43,8 +43,8 @@ function call(s: Session, clientCallId: string, overrides: Partial<Call> = {}): 
   };
 }
 
-async function inserted(store: Sessions, s: Session, maxLive?: number): Promise<Session> {
-  expect(await store.insert(s, eventOf(s), maxLive)).toEqual({ kind: "inserted" });
+async function inserted(store: Sessions, s: Session, limits?: LiveLimits): Promise<Session> {
+  expect(await store.insert(s, eventOf(s), limits)).toEqual({ kind: "inserted" });
   return s;
 }
 
@@ -147,15 +147,39 @@ export const sessionsContract = contractSuite<Sessions, never>([
     },
   },
   {
-    name: "a destination holds at most maxLive live sessions; ended ones and others do not count",
+    name: "a destination holds at most perDestination live sessions; ended ones and others do not count",
     async run(store) {
-      const a = await inserted(store, session("a"), 2);
-      await inserted(store, session("b"), 2);
-      expect(await store.insert(session("c"), eventOf(session("c")), 2)).toEqual({ kind: "full" });
+      const limits = { perDestination: 2 };
+      const a = await inserted(store, session("a"), limits);
+      await inserted(store, session("b"), limits);
+      expect(await store.insert(session("c"), eventOf(session("c")), limits)).toEqual({
+        kind: "destination_full",
+      });
       expect(await store.get("c")).toBeUndefined();
-      await inserted(store, session("d", { destinationName: "destination-b" }), 2);
+      await inserted(store, session("d", { destinationName: "destination-b" }), limits);
       await saved(store, a, { state: "session_ended" });
-      await inserted(store, session("c"), 2);
+      await inserted(store, session("c"), limits);
+    },
+  },
+  {
+    name: "a client holds at most perClient live sessions, whatever its device codes",
+    async run(store) {
+      const limits = { perClient: 2, perDestination: 10 };
+      const a = await inserted(store, session("a"), limits);
+      await inserted(store, session("b"), limits);
+      const third = session("c");
+      expect(await store.insert(third, eventOf(third), limits)).toEqual({ kind: "client_full" });
+      expect(await store.get("c")).toBeUndefined();
+      // Another client is not held back; an ended session frees a place.
+      await inserted(store, session("d", { clientId: "another-app" }), limits);
+      await saved(store, a, { state: "session_ended" });
+      await inserted(store, third, limits);
+      // The device rule still answers first: a repeat is the device's own session, not a refusal.
+      const repeat = session("e", { deviceCode: third.deviceCode });
+      expect(await store.insert(repeat, eventOf(repeat), limits)).toMatchObject({
+        kind: "existing",
+        session: { id: "c" },
+      });
     },
   },
   {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { upstreamCheckReuseMs } from "../../apps/api/service.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
 
 /** What an operator relies on: liveness, readiness naming the failing check, metrics, request ids. */
@@ -19,12 +20,26 @@ describe("operating the service", () => {
     });
   });
 
+  it("asks the upstreams about readiness once for a burst of probes", async () => {
+    await stack.clock.advance(upstreamCheckReuseMs);
+    const healthChecks = () =>
+      stack.simulators.maxconf.journal.entries().filter((e) => e.path === "/health").length;
+    const before = healthChecks();
+    const probes = await Promise.all(
+      Array.from({ length: 1000 }, () => fetch(`${stack.urls.api}/readyz`).then((r) => r.status)),
+    );
+    expect(probes.every((status) => status === 200)).toBe(true);
+    expect(healthChecks() - before).toBe(1);
+  });
+
   it("is not ready, naming the check, while MaxConf is down", async () => {
     await fetch(`${stack.urls.maxconf}/_sim/faults`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ match: { path: "/health" }, respond: { status: 503 } }),
     });
+    // The last answer about the upstreams is reused for a moment: let it age.
+    await stack.clock.advance(upstreamCheckReuseMs);
     try {
       const ready = await fetch(`${stack.urls.api}/readyz`);
       expect(ready.status).toBe(503);
@@ -61,7 +76,8 @@ describe("operating the service", () => {
     );
     expect(text).toMatch(/token_fetches_total 1/);
     expect(text).toMatch(/room_deletions_pending 0/);
-    expect(text).toMatch(/circuit_breaker_state\{upstream="maxconf"\} 0/);
+    expect(text).toMatch(/circuit_breaker_state\{upstream="maxconf",work="create"\} 0/);
+    expect(text).toMatch(/circuit_breaker_state\{upstream="token-server",work="token"\} 0/);
   });
 
   it("carries the request id to MaxConf and back to the caller", async () => {

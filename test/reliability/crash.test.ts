@@ -57,6 +57,8 @@ describe("crash: SIGKILL under load, restart on the same database", () => {
       BCSC_CLIENT_KEYS_FILE: device.keysFile,
       DESTINATION_HOST: new URL(pexip.url).host,
       RATE_LIMIT_PER_MINUTE: "100000",
+      // One client plays a thousand installations here.
+      CLIENT_MAX_LIVE_SESSIONS: "100000",
       RECONCILE_INTERVAL_SECONDS: "1",
       RECONCILE_GRACE_SECONDS: "1",
     };

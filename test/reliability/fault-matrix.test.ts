@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { defaultResilience } from "../../apps/api/resilience.ts";
 import { readDatabase } from "../support/database.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
 
@@ -198,7 +199,8 @@ describe("fault matrix: each upstream × each fault, through the simulators' con
       }),
     });
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) {
+    // Sustained failure: one more than the breaker's threshold of failures in a row.
+    for (let i = 0; i <= defaultResilience.breakerThreshold; i++) {
       const app = stack.asDevice(`breaker-${i}`);
       const answer = await app.call("POST", "/video/v2/sessions", {
         client_id: app.clientId,

@@ -16,6 +16,12 @@ export function readDatabase(dataDir: string) {
         `SELECT room_name FROM sessions WHERE room_name IS NOT NULL
          AND state IN ('allocating', 'session_granted', 'session_started')`,
       ).map((row) => row.room_name),
+    /** The audit trail of a session, oldest first. */
+    eventsOf: (sessionId: string) =>
+      rows<{ kind: string; status: string; actor: string }>(
+        "SELECT kind, status, actor FROM session_events WHERE session_id = ? ORDER BY id",
+        sessionId,
+      ),
     close: () => db.close(),
   };
 }

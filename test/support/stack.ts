@@ -55,7 +55,13 @@ export async function startTestStack(options: TestStackOptions = {}) {
         body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined,
       };
     };
-    return { clientId: stack.device.clientId, deviceCode, call };
+    /** The app's create, as the shipped app sends it. */
+    const create = () =>
+      call("POST", "/video/v2/sessions", {
+        client_id: stack.device.clientId,
+        device_code: deviceCode,
+      });
+    return { clientId: stack.device.clientId, deviceCode, call, create };
   };
 
   /**

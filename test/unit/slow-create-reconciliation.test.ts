@@ -27,12 +27,21 @@ describe("reconciliation and a create that is only slow", () => {
         sessions,
         rooms,
         destinations: {
-          all: () => [{ name: "dest", priority: 1, host: "pexip.local", maxInactiveSeconds: 600 }],
+          all: () => [
+            {
+              name: "dest",
+              priority: 1,
+              host: "pexip.local",
+              maxInactiveSeconds: 600,
+              maxActiveSessions: 10,
+            },
+          ],
           forNewSession: () => ({
             name: "dest",
             priority: 1,
             host: "pexip.local",
             maxInactiveSeconds: 600,
+            maxActiveSessions: 10,
           }),
         },
         serviceHours: () => structuredClone(openAllDay) as never,
@@ -40,7 +49,7 @@ describe("reconciliation and a create that is only slow", () => {
         ids: { sessionId: () => "slow-session", callId: () => "call" },
         roomDeletionOwed: () => {},
       },
-      { graceMs: 1_000 },
+      { graceMs: 1_000, livePerClient: 1 },
     );
 
     const creating = useCases.createSession.execute({ clientId: "app", deviceCode: "device" });

@@ -1,6 +1,6 @@
 import { upstreamRefusal } from "../../../core/errors.ts";
 import type { RoomAssignment } from "../../../core/model.ts";
-import type { AccessTokens, Rooms } from "../../../core/ports.ts";
+import type { AccessTokens, ListedRoom, Rooms } from "../../../core/ports.ts";
 
 export type RoomOperation = "create" | "delete" | "list";
 
@@ -15,7 +15,7 @@ interface Refusal {
  * deleting a room that is gone succeeds; refusals are UpstreamErrors classified alike.
  */
 export class FakeRooms implements Rooms {
-  readonly #rooms = new Map<string, RoomAssignment>();
+  readonly #rooms = new Map<string, ListedRoom>();
   readonly #refusals: Record<RoomOperation, Refusal[]> = { create: [], delete: [], list: [] };
   #tokenRefusals = 0;
   #issued = 0;
@@ -32,13 +32,17 @@ export class FakeRooms implements Rooms {
     for (let i = 0; i < times; i++) this.#refusals[operation].push({ status, retryAfterSeconds });
   }
 
-  create(_uuiData: string): Promise<RoomAssignment> {
+  create(uuiData: string): Promise<RoomAssignment> {
     return this.#send("create", () => {
       const name = `fake-room-${++this.#issued}`;
-      const room = { name, alias: name, guestPin: String(1000 + this.#issued) };
-      this.#rooms.set(name, room);
-      return room;
+      this.#rooms.set(name, { name, uuiText: fromHex(uuiData) });
+      return { name, alias: name, guestPin: String(1000 + this.#issued) };
     });
+  }
+
+  /** A room someone else made on the same tenant (another deployment, an operator). */
+  addForeign(room: ListedRoom): void {
+    this.#rooms.set(room.name, room);
   }
 
   delete(roomName: string): Promise<void> {
@@ -47,8 +51,8 @@ export class FakeRooms implements Rooms {
     });
   }
 
-  list(): Promise<string[]> {
-    return this.#send("list", () => [...this.#rooms.keys()]);
+  list(): Promise<ListedRoom[]> {
+    return this.#send("list", () => [...this.#rooms.values()].map((room) => ({ ...room })));
   }
 
   async #send<T>(operation: RoomOperation, act: () => T): Promise<T> {
@@ -74,3 +78,6 @@ export class FakeRooms implements Rooms {
     throw upstreamRefusal("maxconf", status, retryAfterSeconds, `MaxConf answered ${status}`);
   }
 }
+
+const fromHex = (hex: string) =>
+  new TextDecoder().decode(Uint8Array.from(hex.match(/../g) ?? [], (byte) => parseInt(byte, 16)));

@@ -7,6 +7,7 @@ import {
 } from "../../../core/model.ts";
 import type {
   Insertion,
+  LiveLimits,
   PendingRoomDeletion,
   SessionChange,
   Sessions,
@@ -29,7 +30,7 @@ const endedCall = (call: Call) => call.state === "call_ended" || call.state === 
 
 /**
  * The session store in memory, with SqliteSessions' semantics: one live session per device and
- * `maxLive` per destination checked atomically on insert, saves refused on a stale version, all of
+ * the client's and the destination's live limits checked atomically on insert, saves refused on a stale version, all of
  * a change or none of it written, and the same orderings. Answers are copies, as rows would be.
  */
 export class InMemorySessions implements Sessions {
@@ -40,14 +41,18 @@ export class InMemorySessions implements Sessions {
   readonly events: SessionEvent[] = [];
   #callSeq = 0;
 
-  async insert(session: Session, event: SessionEvent, maxLive?: number): Promise<Insertion> {
+  async insert(session: Session, event: SessionEvent, limits: LiveLimits = {}): Promise<Insertion> {
     const existing = this.#live(session);
     if (existing) return { kind: "existing", session: structuredClone(existing) };
-    if (maxLive !== undefined) {
-      const live = [...this.#sessions.values()].filter(
-        (s) => s.destinationName === session.destinationName && isLive(s.state),
-      );
-      if (live.length >= maxLive) return { kind: "full" };
+    const live = [...this.#sessions.values()].filter((s) => isLive(s.state));
+    const { perClient, perDestination } = limits;
+    if (perClient !== undefined) {
+      const ofClient = live.filter((s) => s.clientId === session.clientId);
+      if (ofClient.length >= perClient) return { kind: "client_full" };
+    }
+    if (perDestination !== undefined) {
+      const atDestination = live.filter((s) => s.destinationName === session.destinationName);
+      if (atDestination.length >= perDestination) return { kind: "destination_full" };
     }
     if (this.#sessions.has(session.id)) throw new Error(`session ${session.id} already exists`);
     if (event.sessionId !== session.id && !this.#sessions.has(event.sessionId))
