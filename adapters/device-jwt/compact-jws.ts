@@ -48,12 +48,21 @@ export interface DecodedJws {
   signature: Buffer;
 }
 
-const base64url = /^[A-Za-z0-9_-]*$/;
+/**
+ * The bytes of a segment in its one canonical base64url spelling (no padding, no stray trailing
+ * bits, nothing outside the alphabet); decoders drop what does not fit, so one token would
+ * otherwise have other spellings that verify just the same.
+ */
+function base64urlBytes(segment: string): Buffer | undefined {
+  const bytes = Buffer.from(segment, "base64url");
+  return bytes.toString("base64url") === segment ? bytes : undefined;
+}
 
 function jsonObject(segment: string): Record<string, unknown> | undefined {
-  if (!base64url.test(segment)) return undefined;
+  const bytes = base64urlBytes(segment);
+  if (!bytes) return undefined;
   try {
-    const value: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
+    const value: unknown = JSON.parse(bytes.toString("utf8"));
     return value !== null && typeof value === "object" && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : undefined;
@@ -69,14 +78,15 @@ export function decodeJws(token: string): DecodedJws | undefined {
   const [headerPart = "", payloadPart = "", signaturePart = ""] = parts;
   const header = jsonObject(headerPart);
   const payload = jsonObject(payloadPart);
-  if (!header || !payload || !signaturePart || !base64url.test(signaturePart)) return undefined;
+  const signature = base64urlBytes(signaturePart);
+  if (!header || !payload || !signature?.length) return undefined;
   // Extensions we do not understand must be refused (RFC 7515 §4.1.11); we understand none.
   if ("crit" in header || "b64" in header) return undefined;
   return {
     header,
     payload,
     signingInput: `${headerPart}.${payloadPart}`,
-    signature: Buffer.from(signaturePart, "base64url"),
+    signature,
   };
 }
 
@@ -127,7 +137,10 @@ export function signatureMatches(jws: DecodedJws, key: KeyObject, alg: string): 
 
 export type ClaimsCheck = "ok" | "expired" | "invalid";
 
-/** `exp` and `nbf` (when present: numbers, checked against now), and `iat` a number if present. */
+/** How far ahead of our clock a token's `iat` may be: device clocks drift, but not by more. */
+const maxClockSkewSeconds = 60;
+
+/** `exp`, `nbf` and `iat`, when present: numbers, checked against now. */
 export function checkTimeClaims(payload: Record<string, unknown>, nowSeconds: number): ClaimsCheck {
   const { exp, nbf, iat } = payload;
   for (const claim of [exp, nbf, iat]) {
@@ -136,6 +149,7 @@ export function checkTimeClaims(payload: Record<string, unknown>, nowSeconds: nu
     }
   }
   if (typeof nbf === "number" && nowSeconds < nbf) return "invalid";
+  if (typeof iat === "number" && iat > nowSeconds + maxClockSkewSeconds) return "invalid";
   if (typeof exp === "number" && nowSeconds >= exp) return "expired";
   return "ok";
 }

@@ -32,17 +32,25 @@ interface Verified {
 /** Tokens remembered; the oldest is forgotten first. */
 const verifiedLimit = 10_000;
 
+/** A claim that names the caller: text without control characters (NUL, line breaks, C1). */
+const isName = (claim: unknown): claim is string =>
+  typeof claim === "string" && !/\p{Cc}/u.test(claim);
+
 /**
  * Verifies the device JWT the app sends: signed (with an asymmetric algorithm: never `none`,
  * never HMAC) by a key registered for its `client_id` claim, carrying `client_id` and
- * `device_code`; `exp` and `nbf`, when present, are enforced.
+ * `device_code` (text without control characters); `exp`, `nbf` and `iat`, when present, are
+ * enforced (an `iat` from the future is refused).
  *
  * The app sends the same token with every request (the shipped app's has no `exp`), so a token
  * that verified is remembered, by its full text, and accepted again without another signature
  * check for as long as the key that verified it is still registered and it has not expired.
  */
 export class JwtDeviceAuthenticator implements DeviceAuthenticator {
-  /** Per registered key object, the imported key per algorithm (null: unsuitable for it). */
+  /**
+   * Per registered key object, the imported key per algorithm (null: unsuitable for it). Weak:
+   * an entry lasts while its key object is held, by the key source or a remembered token.
+   */
   private readonly importedKeys = new WeakMap<PublicJwk, Map<string, KeyObject | null>>();
   private readonly verified = new Map<string, Verified>();
 
@@ -66,7 +74,7 @@ export class JwtDeviceAuthenticator implements DeviceAuthenticator {
     const { alg, kid } = jws.header;
     const clientId = jws.payload.client_id;
     if (
-      typeof clientId !== "string" ||
+      !isName(clientId) ||
       typeof alg !== "string" ||
       !Object.hasOwn(algorithms, alg) ||
       (kid !== undefined && typeof kid !== "string")
@@ -99,10 +107,9 @@ export class JwtDeviceAuthenticator implements DeviceAuthenticator {
     const time = checkTimeClaims(payload, this.nowSeconds());
     if (time === "expired") return refuse("expired");
     const { client_id: clientId, device_code: deviceCode, exp } = payload;
-    if (time !== "ok" || typeof clientId !== "string" || typeof deviceCode !== "string") {
+    if (time !== "ok" || !isName(clientId) || !isName(deviceCode) || !deviceCode) {
       return refuse("malformed");
     }
-    if (!deviceCode) return refuse("malformed");
     return { ok: true, identity: { clientId, deviceCode }, exp: exp as number | undefined };
   }
 

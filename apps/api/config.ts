@@ -28,6 +28,8 @@ export const serviceConfigSchema = z
       .pipe(z.url())
       .optional(),
     BCSC_CLIENT_JWKS_CACHE_SECONDS: z.coerce.number().int().positive().default(300),
+    BCSC_CLIENT_JWKS_UNKNOWN_SECONDS: z.coerce.number().int().positive().default(60),
+    BCSC_CLIENT_JWKS_FETCHES_PER_MINUTE: z.coerce.number().int().positive().default(300),
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
     RECONCILE_GRACE_SECONDS: z.coerce.number().int().positive().default(30),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),

@@ -17,8 +17,14 @@ beforeAll(async () => {
 function setUp() {
   let nowMs = Date.parse("2026-11-25T18:00:00Z");
   let keys: PublicJwk[] = [publicJwk];
+  let keyLookups = 0;
   const authenticator = new JwtDeviceAuthenticator(
-    { keysFor: async () => keys },
+    {
+      keysFor: async () => {
+        keyLookups += 1;
+        return keys;
+      },
+    },
     { now: () => nowMs },
   );
   const sign = (claims: Record<string, unknown>) =>
@@ -32,6 +38,7 @@ function setUp() {
       nowMs += ms;
     },
     nowSeconds: () => Math.floor(nowMs / 1000),
+    keyLookups: () => keyLookups,
     unregister: () => {
       keys = [];
     },
@@ -78,6 +85,73 @@ describe("JwtDeviceAuthenticator, a token sent again", () => {
       ok: false,
       reason: "bad_signature",
     });
+  });
+});
+
+describe("JwtDeviceAuthenticator, one token, one spelling", () => {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  /** The same bytes spelled another way: a trailing bit that decoders drop, set. */
+  const respelled = (segment: string) => {
+    const last = alphabet.indexOf(segment.at(-1) ?? "");
+    const again = `${segment.slice(0, -1)}${alphabet[last ^ 1]}`;
+    expect(Buffer.from(again, "base64url")).toEqual(Buffer.from(segment, "base64url"));
+    return again;
+  };
+  const encoded = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const signedAsSent = async (header: string, payload: string) => {
+    const input = `${header}.${payload}`;
+    const algorithm = { name: "ECDSA", hash: "SHA-256" };
+    const signature = await crypto.subtle.sign(algorithm, privateKey, Buffer.from(input));
+    return `${input}.${Buffer.from(signature).toString("base64url")}`;
+  };
+
+  it("refuses a header, payload or signature in base64url with stray trailing bits", async () => {
+    const { authenticator, sign } = setUp();
+    const [header = "", payload = "", signature = ""] = (await sign({})).split(".");
+    expect(await authenticator.authenticate(`${header}.${payload}.${signature}`)).toMatchObject({
+      ok: true,
+    });
+    const header2 = encoded({ alg: "ES256", kid: "k1" });
+    const payload2 = encoded({ client_id: clientId, device_code: "device-1" });
+    for (const token of [
+      `${header}.${payload}.${respelled(signature)}`,
+      await signedAsSent(respelled(header2), payload2),
+      await signedAsSent(header2, respelled(payload2)),
+      await signedAsSent(`${header2}=`, payload2),
+    ]) {
+      expect(await authenticator.authenticate(token)).toEqual({ ok: false, reason: "malformed" });
+    }
+    expect(await authenticator.authenticate(await signedAsSent(header2, payload2))).toMatchObject({
+      ok: true,
+    });
+  });
+});
+
+describe("JwtDeviceAuthenticator, claims", () => {
+  it("refuses an iat more than a minute ahead of its clock", async () => {
+    const { authenticator, sign, nowSeconds } = setUp();
+    expect(await authenticator.authenticate(await sign({ iat: nowSeconds() + 60 }))).toMatchObject({
+      ok: true,
+    });
+    for (const iat of [nowSeconds() + 61, nowSeconds() + 86_400 * 365]) {
+      expect(await authenticator.authenticate(await sign({ iat }))).toEqual({
+        ok: false,
+        reason: "malformed",
+      });
+    }
+  });
+
+  it("refuses control characters in client_id and device_code, before looking up keys", async () => {
+    const { authenticator, sign, keyLookups } = setUp();
+    for (const text of ["\u0000", "\n", "\r", "\t", "\u001b", "\u007f", "\u0085"]) {
+      for (const claims of [{ client_id: `app${text}` }, { device_code: `device-1${text}` }]) {
+        expect(await authenticator.authenticate(await sign(claims))).toEqual({
+          ok: false,
+          reason: "malformed",
+        });
+      }
+    }
+    expect(keyLookups()).toBe(7);
   });
 });
 

@@ -16,9 +16,15 @@ import { startJwksHost } from "./jwks-host.ts";
 import { contractTargets, setting } from "./targets.ts";
 
 const registered = { clientId: "contract-app-a", keys: registeredKeys["contract-app-a"] };
-/** As the service sets them (apps/api/service.ts): five minutes, and 30 s between kid refetches. */
-const cacheMs = 300_000;
-const refetchCooldownMs = 30_000;
+/** As the service sets them by default (apps/api/config.ts, service.ts). */
+const remoteSettings = {
+  cacheMs: 300_000,
+  refetchCooldownMs: 30_000,
+  unknownClientMs: 60_000,
+  fetchesPerMinute: 300,
+  maxConcurrentFetches: 16,
+};
+const { cacheMs, refetchCooldownMs, unknownClientMs } = remoteSettings;
 
 const jwksHost = sharedFixture(startJwksHost, (host) => host.listener.close());
 
@@ -47,7 +53,7 @@ const targets = contractTargets<ClientKeysSubject, KeyHostControls>("client-keys
     for (const [clientId, keys] of Object.entries(registeredKeys)) host.publish(clientId, keys);
     const clock = new VirtualClock();
     const keys = new RemoteJwksClientKeys(
-      { urlTemplate: host.urlTemplate, cacheMs, refetchCooldownMs, timeoutMs: 5000 },
+      { ...remoteSettings, urlTemplate: host.urlTemplate, timeoutMs: 5000 },
       clock,
     );
     return {
@@ -55,10 +61,12 @@ const targets = contractTargets<ClientKeysSubject, KeyHostControls>("client-keys
       controls: {
         publish: host.publish,
         fetches: host.fetches,
+        totalFetches: host.totalFetches,
         setDown: host.setDown,
         advance: (ms) => clock.advance(ms),
         cacheMs,
         refetchCooldownMs,
+        unknownClientMs,
       },
       close: async () => {},
     };
@@ -68,9 +76,8 @@ const targets = contractTargets<ClientKeysSubject, KeyHostControls>("client-keys
     subject: {
       keys: new RemoteJwksClientKeys(
         {
+          ...remoteSettings,
           urlTemplate: setting("CONTRACT_CLIENT_JWKS_URL"),
-          cacheMs,
-          refetchCooldownMs,
           timeoutMs: 10_000,
         },
         systemClock,

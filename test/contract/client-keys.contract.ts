@@ -14,11 +14,15 @@ export interface KeyHostControls {
   publish(clientId: string, keys: JsonWebKey[]): void;
   /** Key-set requests the host received for the client. */
   fetches(clientId: string): number;
+  /** Requests the host received, for any client or path. */
+  totalFetches(): number;
   /** While down, the host answers 503. */
   setDown(down: boolean): void;
   advance(ms: number): Promise<void>;
   cacheMs: number;
   refetchCooldownMs: number;
+  /** How long a client found to have no keys is not asked about again. */
+  unknownClientMs: number;
 }
 
 const ecKey = (kid: string, x: string, y: string): PublicJwk => ({
@@ -75,6 +79,24 @@ export const clientKeysContract = contractSuite<ClientKeysSubject, KeyHostContro
     },
   },
   {
+    name: "answers an id no client could have (a path, a dot segment, too long) with no keys",
+    async run({ keys }) {
+      for (const clientId of ["..", ".", "a/b", "%2e%2e", "", "x".repeat(129)]) {
+        expect(await keys.keysFor(clientId)).toEqual([]);
+      }
+    },
+  },
+  {
+    name: "never asks the host about such an id",
+    needs: keyHost,
+    async run({ keys }, host) {
+      for (const clientId of ["..", ".", "a/b", "%2e%2e", "", "x".repeat(129)]) {
+        await keys.keysFor(clientId);
+      }
+      expect(host.totalFetches()).toBe(0);
+    },
+  },
+  {
     name: "never hands out a private key, even one the host publishes",
     needs: keyHost,
     async run({ keys, registered }, host) {
@@ -121,7 +143,20 @@ export const clientKeysContract = contractSuite<ClientKeysSubject, KeyHostContro
       expect(host.fetches(registered.clientId)).toBe(2);
       expect(await keys.keysFor("contract-app-b")).toEqual([]);
       host.setDown(false);
+      await host.advance(host.unknownClientMs);
       expect(await keys.keysFor("contract-app-b")).toEqual([keyB1]);
+    },
+  },
+  {
+    name: "asks about a client it found to have no keys once per unknownClientMs",
+    needs: keyHost,
+    async run({ keys }, host) {
+      expect(await keys.keysFor("contract-app-c")).toEqual([]);
+      host.publish("contract-app-c", [keyA2]);
+      expect(await keys.keysFor("contract-app-c")).toEqual([]);
+      expect(host.fetches("contract-app-c")).toBe(1);
+      await host.advance(host.unknownClientMs);
+      expect(await keys.keysFor("contract-app-c")).toEqual([keyA2]);
     },
   },
 ]);

@@ -7,6 +7,12 @@ export interface JwksHost {
   urlTemplate: string;
   publish(clientId: string, keys: JsonWebKey[]): void;
   fetches(clientId: string): number;
+  /** Every request received, on any path (a client id that walks the URL lands elsewhere). */
+  totalFetches(): number;
+  /** Requests received and not answered yet. */
+  answering(): number;
+  /** Answers wait from now on until the returned function is called. */
+  hold(): () => void;
   setDown(down: boolean): void;
   /** Forgets every client, count and outage. */
   reset(): void;
@@ -16,8 +22,21 @@ export interface JwksHost {
 export async function startJwksHost(): Promise<JwksHost> {
   const published = new Map<string, JsonWebKey[]>();
   const fetches = new Map<string, number>();
+  let total = 0;
+  let answering = 0;
+  let held: Promise<void> | undefined;
   let down = false;
   const app = new Hono();
+  app.use(async (_c, next) => {
+    total += 1;
+    answering += 1;
+    try {
+      await held;
+      await next();
+    } finally {
+      answering -= 1;
+    }
+  });
   app.get("/clients/:clientId/jwks", (c) => {
     const clientId = c.req.param("clientId");
     fetches.set(clientId, (fetches.get(clientId) ?? 0) + 1);
@@ -31,12 +50,25 @@ export async function startJwksHost(): Promise<JwksHost> {
     urlTemplate: `${listener.url}/clients/{client_id}/jwks`,
     publish: (clientId, keys) => published.set(clientId, keys),
     fetches: (clientId) => fetches.get(clientId) ?? 0,
+    totalFetches: () => total,
+    answering: () => answering,
+    hold: () => {
+      let release = () => {};
+      held = new Promise((resolve) => {
+        release = () => {
+          held = undefined;
+          resolve();
+        };
+      });
+      return release;
+    },
     setDown: (isDown) => {
       down = isDown;
     },
     reset: () => {
       published.clear();
       fetches.clear();
+      total = 0;
       down = false;
     },
     listener,
