@@ -72,31 +72,24 @@ export function upstreamRefusal(
   return new UpstreamError(upstream, "bad_answer", detail);
 }
 
+/** Why a request got no answer, as the transport tells it. */
+export interface NoAnswer {
+  /** Our timeout ran out first. */
+  timedOut: boolean;
+  /** The connection was refused: the request was never sent. */
+  refused: boolean;
+  /** The transport's own word for it (an error code), for the message. */
+  cause: string;
+}
+
 /** Classifies a request that got no answer: timed out, refused (never sent), or cut off. */
 export function upstreamUnreachable(
   upstream: UpstreamName,
   what: string,
-  error: unknown,
+  noAnswer: NoAnswer,
 ): UpstreamError {
-  const { name, code, cause } = (error ?? {}) as {
-    name?: string;
-    code?: string;
-    cause?: { code?: string };
-  };
-  if (
-    name === "TimeoutError" ||
-    code === "UND_ERR_HEADERS_TIMEOUT" ||
-    code === "UND_ERR_BODY_TIMEOUT"
-  ) {
-    return new UpstreamError(upstream, "timeout", `${what} timed out`);
-  }
-  const refused = code === "ECONNREFUSED" || cause?.code === "ECONNREFUSED";
-  return new UpstreamError(
-    upstream,
-    "unavailable",
-    `${what} failed: ${code ?? cause?.code ?? name}`,
-    {
-      notProcessed: refused,
-    },
-  );
+  if (noAnswer.timedOut) return new UpstreamError(upstream, "timeout", `${what} timed out`);
+  return new UpstreamError(upstream, "unavailable", `${what} failed: ${noAnswer.cause}`, {
+    notProcessed: noAnswer.refused,
+  });
 }

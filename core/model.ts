@@ -8,7 +8,9 @@ export const sessionStatuses = [
   "session_expired",
 ] as const;
 export type SessionStatus = (typeof sessionStatuses)[number];
-export type SessionState = "requested" | "allocating" | SessionStatus;
+/** Every state a stored session can be in. */
+export const sessionStates = ["requested", "allocating", ...sessionStatuses] as const;
+export type SessionState = (typeof sessionStates)[number];
 
 /** The app's call vocabulary. */
 export const callStatuses = [
@@ -21,7 +23,8 @@ export const callStatuses = [
   "call_reconnected",
 ] as const;
 export type CallStatus = (typeof callStatuses)[number];
-export type CallState = "new" | CallStatus;
+export const callStates = ["new", ...callStatuses] as const;
+export type CallState = (typeof callStates)[number];
 
 /** The caller, as proven by its credentials. */
 export interface DeviceIdentity {

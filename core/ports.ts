@@ -8,9 +8,16 @@ import type {
 } from "./model.ts";
 import type { ServiceHours } from "./service-hours.ts";
 
+/** The one time source: the system's, or a virtual one in tests, which moves only when told to. */
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
+}
+
+/** A clock that can also wake us, on its own time. */
+export interface Timers extends Clock {
+  /** Runs `fn` once after `ms`; returns a function that cancels it. Never keeps a process up. */
+  setTimer(ms: number, fn: () => void): () => void;
 }
 
 export interface Ids {
@@ -83,6 +90,7 @@ export interface LiveLimits {
 /** The service hours in force now (configuration). */
 export type CurrentServiceHours = () => ServiceHours;
 
+/** The session store: sessions, their calls and audit trail, and the deletions a change owes. */
 export interface Sessions {
   /**
    * Stores a new session, atomically checking that the device has no live session and, for a live
@@ -97,17 +105,53 @@ export interface Sessions {
   getCall(sessionId: string, clientCallId: string): Promise<Call | undefined>;
   /** The session's most recent call that has not ended, if any. */
   liveCall(sessionId: string): Promise<Call | undefined>;
-  /** 1-based place among the destination's sessions still waiting for an agent; 0 if not waiting. */
-  queuePosition(session: Session): Promise<number>;
+}
+
+/** Sessions whose time is up, which the background jobs look for. */
+export interface StaleSessions {
   /** Live sessions whose last activity is before `cutoff`, for the given destination. */
   idleSince(destinationName: string, cutoff: number): Promise<Session[]>;
-  /** The session a MaxConf room was given to, in any state. */
-  findByRoom(roomName: string): Promise<Session | undefined>;
   /** Sessions still allocating a room since before `cutoff`: their create was interrupted. */
   allocatingSince(cutoff: number): Promise<Session[]>;
-  pendingRoomDeletions(now: number, limit: number): Promise<PendingRoomDeletion[]>;
-  roomDeletionDone(id: number, at: number): Promise<void>;
-  roomDeletionFailed(id: number, retryAt: number): Promise<void>;
+}
+
+/** The queue of sessions waiting for an agent, per destination. */
+export interface Queue {
+  /** 1-based place among the destination's sessions still waiting for an agent; 0 if not waiting. */
+  position(session: Session): Promise<number>;
+}
+
+/** The room deletions owed to MaxConf (written with the change that owes them). */
+export interface RoomDeletionOutbox {
+  /** Deletions due at `now`, oldest first. */
+  due(now: number, limit: number): Promise<PendingRoomDeletion[]>;
+  delivered(id: number, at: number): Promise<void>;
+  /** Not delivered this time: tried again from `retryAt`. */
+  failed(id: number, retryAt: number): Promise<void>;
+  /** `listener` is told whenever a committed change owed deletions: delivery need not wait. */
+  whenOwed(listener: () => void): void;
+}
+
+export interface StoreCounts {
+  sessionsByState: Record<string, number>;
+  pendingRoomDeletions: number;
+}
+
+/** What operators are told about the store: readiness and metrics. */
+export interface StoreStatus {
+  /** Whether it takes writes now. */
+  writable(): Promise<boolean>;
+  counts(): Promise<StoreCounts>;
+}
+
+/** One database behind every store port. */
+export interface Store {
+  sessions: Sessions;
+  staleSessions: StaleSessions;
+  queue: Queue;
+  outbox: RoomDeletionOutbox;
+  status: StoreStatus;
+  close(): Promise<void>;
 }
 
 /** Who a bearer token proves the caller to be, or why it proves nothing. */

@@ -14,15 +14,18 @@ export type SessionEventType =
   | { type: "END" }
   | { type: "EXPIRE" };
 
-const leaveRoom = ["deleteRoom", "endLiveCall"] as const;
+/** The side effects a transition names, performed by the use case through ports after saving. */
+const effects = {
+  deleteRoom: () => {},
+  endLiveCall: () => {},
+};
+export type SessionEffect = keyof typeof effects;
+
+const leaveRoom: SessionEffect[] = ["deleteRoom", "endLiveCall"];
 
 export const sessionMachine = setup({
   types: { events: {} as SessionEventType },
-  actions: {
-    // Performed by the use case through ports; declared here so the machine names them.
-    deleteRoom: () => {},
-    endLiveCall: () => {},
-  },
+  actions: effects,
 }).createMachine({
   id: "session",
   initial: "requested",

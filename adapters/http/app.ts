@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { DeviceIdentity } from "../../core/model.ts";
@@ -21,6 +21,10 @@ export interface HttpAppOptions {
   clock: Clock;
   /** Logs what no answer can explain (a bug); never given a token or a device code. */
   logError?: (message: string, error: unknown) => void;
+  /** Runs around every request, first (request ids, logs, metrics). */
+  observe?: MiddlewareHandler;
+  /** Adds the operator's routes (health, metrics…) beside the API, under the same error handling. */
+  operatorRoutes?: (app: Hono<HttpEnv>) => void;
 }
 
 const maxBodyBytes = 16 * 1024;
@@ -69,6 +73,8 @@ export function createHttpApp(options: HttpAppOptions) {
     return internalError();
   });
   app.notFound((c) => noRoute(c.req.method, c.req.path));
+  if (options.observe) app.use("*", options.observe);
+  options.operatorRoutes?.(app);
 
   const limiter = new DeviceRateLimiter(options.rateLimitPerMinute, options.clock);
   const api = new OpenAPIHono<HttpEnv>({ strict: false, defaultHook: app.defaultHook });

@@ -2,6 +2,7 @@ import { Pool } from "undici";
 import { z } from "zod";
 import {
   type CallPolicy,
+  type NoAnswer,
   UpstreamError,
   upstreamRefusal,
   upstreamUnreachable,
@@ -148,7 +149,11 @@ export class MaxConfRooms implements Rooms {
         };
       });
     } catch (error) {
-      throw upstreamUnreachable("maxconf", `MaxConf ${method} ${path.split("?")[0]}`, error);
+      throw upstreamUnreachable(
+        "maxconf",
+        `MaxConf ${method} ${path.split("?")[0]}`,
+        noAnswerOf(error),
+      );
     }
   }
 }
@@ -201,4 +206,19 @@ function failure(answer: Answer): UpstreamError {
     answer.headers["retry-after"],
     `MaxConf answered ${answer.status}`,
   );
+}
+
+/** What undici tells of a request that got no answer (our AbortController's TimeoutError, say). */
+function noAnswerOf(error: unknown): NoAnswer {
+  const { name, code, cause } = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    cause?: { code?: string };
+  };
+  const timedOut =
+    name === "TimeoutError" ||
+    code === "UND_ERR_HEADERS_TIMEOUT" ||
+    code === "UND_ERR_BODY_TIMEOUT";
+  const refused = code === "ECONNREFUSED" || cause?.code === "ECONNREFUSED";
+  return { timedOut, refused, cause: String(code ?? cause?.code ?? name) };
 }

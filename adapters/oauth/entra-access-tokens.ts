@@ -2,6 +2,7 @@ import { Pool } from "undici";
 import { z } from "zod";
 import {
   type CallPolicy,
+  type NoAnswer,
   UpstreamError,
   upstreamRefusal,
   upstreamUnreachable,
@@ -127,7 +128,7 @@ export class EntraAccessTokens implements AccessTokens {
         text: await response.body.text(),
       };
     } catch (error) {
-      throw upstreamUnreachable("token-server", "token request", error);
+      throw upstreamUnreachable("token-server", "token request", noAnswerOf(error));
     } finally {
       clearTimeout(timer);
     }
@@ -171,4 +172,19 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** What undici tells of a request that got no answer (our AbortController's TimeoutError, say). */
+function noAnswerOf(error: unknown): NoAnswer {
+  const { name, code, cause } = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    cause?: { code?: string };
+  };
+  const timedOut =
+    name === "TimeoutError" ||
+    code === "UND_ERR_HEADERS_TIMEOUT" ||
+    code === "UND_ERR_BODY_TIMEOUT";
+  const refused = code === "ECONNREFUSED" || cause?.code === "ECONNREFUSED";
+  return { timedOut, refused, cause: String(code ?? cause?.code ?? name) };
 }

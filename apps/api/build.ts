@@ -12,7 +12,7 @@ const assetsBesideTheEntry = ["default-video-config.json"];
  * module files (tsx spends about a second on that); it is ready in about half a second.
  * better-sqlite3 stays outside, in node_modules: it loads a native addon from its own folder.
  */
-export async function buildService(): Promise<string> {
+export async function bundleService(): Promise<string> {
   const outfile = `${outdir}api.mjs`;
   await build({
     entryPoints: [fileURLToPath(new URL("./main.ts", import.meta.url))],
@@ -40,5 +40,5 @@ export async function buildService(): Promise<string> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log(`built ${await buildService()}`);
+  console.log(`built ${await bundleService()}`);
 }

@@ -1,6 +1,16 @@
 import { z } from "zod";
 
 const port = z.coerce.number().int().min(0).max(65535);
+const count = z.coerce.number().int().positive();
+
+/** How upstream calls are retried and when a circuit opens (see ResilienceSettings). */
+export const resilienceDefaults = {
+  UPSTREAM_RETRIES: 2,
+  UPSTREAM_BACKOFF_MS: 100,
+  UPSTREAM_MAX_RETRY_AFTER_MS: 2000,
+  CIRCUIT_BREAKER_THRESHOLD: 10,
+  CIRCUIT_BREAKER_COOLDOWN_SECONDS: 10,
+};
 const url = z.url();
 
 /** Every setting of the service, from the environment; see .env.example. */
@@ -21,6 +31,17 @@ export const serviceConfigSchema = z
     ENTRA_SCOPE: z.string().min(1),
     MAXCONF_URL: url,
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+    UPSTREAM_RETRIES: z.coerce.number().int().min(0).default(resilienceDefaults.UPSTREAM_RETRIES),
+    UPSTREAM_BACKOFF_MS: count.default(resilienceDefaults.UPSTREAM_BACKOFF_MS),
+    UPSTREAM_MAX_RETRY_AFTER_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(resilienceDefaults.UPSTREAM_MAX_RETRY_AFTER_MS),
+    CIRCUIT_BREAKER_THRESHOLD: count.default(resilienceDefaults.CIRCUIT_BREAKER_THRESHOLD),
+    CIRCUIT_BREAKER_COOLDOWN_SECONDS: count.default(
+      resilienceDefaults.CIRCUIT_BREAKER_COOLDOWN_SECONDS,
+    ),
     BCSC_CLIENT_KEYS_FILE: z.string().min(1).optional(),
     BCSC_CLIENT_JWKS_URL: z
       .string()

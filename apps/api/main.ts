@@ -1,8 +1,9 @@
+import { systemClock } from "../../adapters/clock/system-clock.ts";
 import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
+import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import { listen } from "../shared/listen.ts";
 import { loadServiceConfig } from "./config.ts";
 import { buildService } from "./service.ts";
-import { systemTimers } from "./workers.ts";
 
 /** The service alone, configured from the environment, against real (or separately run) upstreams. */
 let config: ReturnType<typeof loadServiceConfig>;
@@ -13,7 +14,9 @@ try {
   process.exit(2);
 }
 const listener = await listen(config.PORT, config.HOST);
-const service = buildService(config, systemTimers, openBetterSqlite);
+const service = buildService(config, systemClock, (settings) =>
+  sqliteStore(openBetterSqlite(settings.DATABASE_PATH, settings.SQLITE_SYNCHRONOUS)),
+);
 listener.handle(service.app.fetch);
 console.log(`BCSC Video API v2 listening on ${listener.url}${config.API_BASE_PATH}`);
 

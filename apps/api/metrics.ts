@@ -1,16 +1,12 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { UpstreamName } from "../../core/errors.ts";
+import type { StoreStatus } from "../../core/ports.ts";
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const breakerStates = { closed: 0, "half-open": 1, open: 2 } as const;
 
-export interface ServiceStatistics {
-  sessionsByStatus(): Record<string, number>;
-  pendingRoomDeletions(): number;
-}
-
-/** The service's Prometheus metrics (GET /metrics). */
-export function createMetrics(statistics: ServiceStatistics) {
+/** The service's Prometheus metrics (GET /metrics); the store's counts are read when scraped. */
+export function createMetrics(store: StoreStatus) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = {
@@ -63,19 +59,18 @@ export function createMetrics(statistics: ServiceStatistics) {
     help: "Sessions in the database, by status.",
     labelNames: ["status"],
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
-      for (const [status, count] of Object.entries(statistics.sessionsByStatus())) {
-        this.set({ status }, count);
-      }
+      const { sessionsByState } = await store.counts();
+      for (const [status, count] of Object.entries(sessionsByState)) this.set({ status }, count);
     },
   });
   new Gauge({
     name: "room_deletions_pending",
     help: "Room deletions owed to MaxConf and not yet delivered (the outbox depth).",
     registers: [registry],
-    collect() {
-      this.set(statistics.pendingRoomDeletions());
+    async collect() {
+      this.set((await store.counts()).pendingRoomDeletions);
     },
   });
   const breakers: [UpstreamName, string][] = [

@@ -1,4 +1,4 @@
-import type { Hono, MiddlewareHandler } from "hono";
+import type { Env, Hono, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import type { RequestLogger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
@@ -38,8 +38,8 @@ export function observeRequests(logger: RequestLogger, metrics: Metrics): Middle
 }
 
 /** The operator's endpoints: liveness, readiness with the failing check named, and metrics. */
-export function operatorRoutes(
-  app: Hono,
+export function operatorRoutes<E extends Env>(
+  app: Hono<E>,
   metrics: Metrics,
   readiness: () => Promise<Record<string, string>>,
 ): void {

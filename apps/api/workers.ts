@@ -1,36 +1,21 @@
-import type { Reconciliation, VideoSessionUseCases } from "../../core/use-cases/index.ts";
+import type { RoomDeletionOutbox, Timers } from "../../core/ports.ts";
+import type { BackgroundJobs, Reconciliation } from "../../core/use-cases/index.ts";
 import type { Logger } from "./logger.ts";
-
-/** A clock that can also wake us: the system's, or the tests' virtual one. */
-export interface Timers {
-  now(): number;
-  setTimer(ms: number, fn: () => void): () => void;
-}
-
-/** The system's clock. Its timers are unref'd: the listening server keeps the process up. */
-export const systemTimers: Timers = {
-  now: () => Date.now(),
-  setTimer(ms, fn) {
-    const handle = setTimeout(fn, ms);
-    handle.unref();
-    return () => clearTimeout(handle);
-  },
-};
 
 const deletionSweepMs = 1_000;
 const expirySweepMs = 5_000;
 
 /**
  * The background work: delivering owed room deletions, expiring idle sessions, reconciling
- * MaxConf's rooms with our sessions. Each job runs one at a time; a kick runs the deletion job
- * now instead of at its next sweep.
+ * MaxConf's rooms with our sessions. Each job runs one at a time; a deletion owed runs the
+ * deletion job now instead of at its next sweep.
  */
 export function startWorkers(
-  useCases: VideoSessionUseCases,
+  jobs: BackgroundJobs,
+  outbox: RoomDeletionOutbox,
   timers: Timers,
-  reconcileEveryMs: number,
+  settings: { reconcileEveryMs: number; reconciled: (outcome: Reconciliation) => void },
   logger: Logger,
-  reconciled: (outcome: Reconciliation) => void,
 ) {
   const running = new Set<Promise<unknown>>();
   let stopped = false;
@@ -67,21 +52,21 @@ export function startWorkers(
 
   const deletions = job(
     "room deletion delivery",
-    () => useCases.deliverRoomDeletions.execute(),
+    () => jobs.deliverRoomDeletions.execute(),
     deletionSweepMs,
   );
-  const expiry = job("session expiry", () => useCases.expireIdleSessions.execute(), expirySweepMs);
+  const expiry = job("session expiry", () => jobs.expireIdleSessions.execute(), expirySweepMs);
   const reconciliation = job(
     "room reconciliation",
-    () => useCases.reconcileRooms.execute().then(reconciled),
-    reconcileEveryMs,
+    () => jobs.reconcileRooms.execute().then(settings.reconciled),
+    settings.reconcileEveryMs,
   );
+  outbox.whenOwed(deletions.run);
   // Deletions owed and rooms left behind before a restart are dealt with now.
   deletions.run();
   reconciliation.run();
 
   return {
-    kickDeletions: deletions.run,
     stop() {
       stopped = true;
       deletions.cancel();

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { type SimClock, systemClock } from "../../simulators/control/clock.ts";
 import { wireSimulators } from "../../simulators/index.ts";
 import { loadServiceConfig } from "../api/config.ts";
-import { buildService, type OpenDatabase } from "../api/service.ts";
+import { buildService, type OpenStore } from "../api/service.ts";
 import type { AgentVideo } from "../pexip-media/agent-video.ts";
 import { WeriftCallMedia } from "../pexip-media/werift-call-media.ts";
 import { ensureDevDevice } from "../shared/dev-device.ts";
@@ -30,7 +30,7 @@ export interface StackOptions {
 /** What differs between Node and Deno: how to serve HTTP and which SQLite driver to use. */
 export interface StackRuntime {
   listen(port: number, hostname: string): Promise<Listener>;
-  openDatabase: OpenDatabase;
+  openStore: OpenStore;
 }
 
 const tenant = "bcsc-dev-tenant";
@@ -90,7 +90,7 @@ export async function composeStack(options: StackOptions, runtime: StackRuntime)
     CLIENT_MAX_LIVE_SESSIONS: "1000",
     ...options.env,
   });
-  const service = buildService(config, clock, runtime.openDatabase);
+  const service = buildService(config, clock, runtime.openStore);
   api.handle(withCitizenPage(service.app.fetch, device));
 
   return {

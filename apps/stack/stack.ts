@@ -1,4 +1,5 @@
 import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
+import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import { listen } from "../shared/listen.ts";
 import { composeStack, type StackOptions } from "./compose-stack.ts";
 
@@ -6,5 +7,9 @@ export type { Stack, StackOptions } from "./compose-stack.ts";
 
 /** The stack on Node: @hono/node-server and better-sqlite3. */
 export function startStack(options: StackOptions) {
-  return composeStack(options, { listen, openDatabase: openBetterSqlite });
+  return composeStack(options, {
+    listen,
+    openStore: (config) =>
+      sqliteStore(openBetterSqlite(config.DATABASE_PATH, config.SQLITE_SYNCHRONOUS)),
+  });
 }

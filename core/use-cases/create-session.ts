@@ -1,13 +1,39 @@
 import { fail, ok, type Result, UpstreamError } from "../errors.ts";
 import type { DeviceIdentity, Session } from "../model.ts";
+import type {
+  Clock,
+  CurrentServiceHours,
+  Destinations,
+  Ids,
+  Queue,
+  Rooms,
+  Sessions,
+} from "../ports.ts";
 import { availabilityAt } from "../service-hours.ts";
 import { stepSession } from "../statechart.ts";
-import type { UseCaseDeps } from "./deps.ts";
+import type { AllocationsHere, SingleFlight } from "./coordination.ts";
+import { changeOf, sessionEvent } from "./session-changes.ts";
 import { type SessionView, viewOf } from "./session-views.ts";
 
 export interface CreatedSession extends SessionView {
   /** False when the device already had a live session, which is answered again. */
   created: boolean;
+}
+
+export interface CreatePorts {
+  sessions: Sessions;
+  queue: Queue;
+  rooms: Rooms;
+  destinations: Destinations;
+  serviceHours: CurrentServiceHours;
+  clock: Clock;
+  ids: Ids;
+}
+
+/** What the creates of one process share: each device's create under way, and the rooms being made. */
+export interface CreateCoordination {
+  perDevice: SingleFlight<Result<CreatedSession>>;
+  allocations: AllocationsHere;
 }
 
 const utf8 = new TextEncoder();
@@ -16,34 +42,27 @@ export const toHex = (text: string) =>
 
 /**
  * Create a video session: record the intent, ask MaxConf for a room, then grant. One device has at
- * most one live session; concurrent creates for it share one attempt.
+ * most one live session, one client (installation) `livePerClient`; the store checks both when the
+ * intent is written. Concurrent creates for one device in this process share one attempt.
  */
 export class CreateSession {
-  private readonly inFlight = new Map<string, Promise<Result<CreatedSession>>>();
-
   constructor(
-    private readonly deps: UseCaseDeps,
-    /** Live sessions one client (one app installation) may hold at once. */
-    private readonly livePerClient: number,
-    /** Ids of the sessions allocating a room here and now, which reconciliation leaves alone. */
-    private readonly allocatingHere: Set<string>,
+    private readonly ports: CreatePorts,
+    private readonly settings: { livePerClient: number },
+    private readonly coordination: CreateCoordination,
   ) {}
 
   async execute(identity: DeviceIdentity): Promise<Result<CreatedSession>> {
     const key = `${identity.clientId}\n${identity.deviceCode}`;
-    const running = this.inFlight.get(key);
-    if (running) {
-      const shared = await running;
-      return shared.ok ? ok({ ...shared.value, created: false }) : shared;
-    }
-    const attempt = this.createOnce(identity).finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, attempt);
-    return attempt;
+    const { result, shared } = this.coordination.perDevice.run(key, () =>
+      this.createOnce(identity),
+    );
+    const outcome = await result;
+    return shared && outcome.ok ? ok({ ...outcome.value, created: false }) : outcome;
   }
 
   private async createOnce(identity: DeviceIdentity): Promise<Result<CreatedSession>> {
-    const { sessions, clock, ids, destinations, serviceHours } = this.deps;
-    // A device's live session is found by the insert below, in the same transaction.
+    const { sessions, clock, ids, destinations, serviceHours } = this.ports;
     const destination = destinations.forNewSession(identity);
     const now = clock.now();
     const id = ids.sessionId();
@@ -65,39 +84,33 @@ export class CreateSession {
     if (!availability.open) return this.notGranted(requested, availability.reason);
 
     const allocating = { ...requested, state: this.next(requested, "ALLOCATE") };
-    this.allocatingHere.add(id);
-    try {
+    return this.coordination.allocations.during(id, async () => {
+      // A device's live session is found by the insert, in the same transaction.
       const insertion = await sessions.insert(
         allocating,
-        {
-          sessionId: id,
-          kind: "session",
-          status: allocating.state,
-          actor: identity.clientId,
-          at: now,
-        },
-        { perClient: this.livePerClient, perDestination: destination.maxActiveSessions },
+        sessionEvent(allocating, allocating.state, identity.clientId, now),
+        { perClient: this.settings.livePerClient, perDestination: destination.maxActiveSessions },
       );
-      if (insertion.kind === "existing") return this.existing(insertion.session);
-      if (insertion.kind === "client_full") {
-        return fail({ kind: "live_session_limit", limit: this.livePerClient });
+      switch (insertion.kind) {
+        case "existing":
+          return this.existing(insertion.session);
+        case "client_full":
+          return fail({ kind: "live_session_limit", limit: this.settings.livePerClient });
+        case "destination_full":
+          return this.notGranted(requested, "max_active_sessions");
+        case "inserted":
+          return this.allocate(allocating);
       }
-      if (insertion.kind === "destination_full") {
-        return this.notGranted(requested, "max_active_sessions");
-      }
-      return await this.allocate(allocating);
-    } finally {
-      this.allocatingHere.delete(id);
-    }
+    });
   }
 
   private async allocate(allocating: Session): Promise<Result<CreatedSession>> {
     try {
-      const room = await this.deps.rooms.create(allocating.uuiData);
-      const granted = await this.settle(allocating, "ROOM_READY", room);
-      return ok({ ...(await viewOf(this.deps.sessions, granted)), created: true });
+      const room = await this.ports.rooms.create(allocating.uuiData);
+      const granted = await this.settle(allocating, "ROOM_READY", { room });
+      return ok({ ...(await viewOf(this.ports.queue, granted)), created: true });
     } catch (error) {
-      await this.settle(allocating, "ROOM_FAILED", undefined, describe(error));
+      await this.settle(allocating, "ROOM_FAILED", { reason: describe(error) });
       if (error instanceof UpstreamError) return fail({ kind: "upstream", error });
       throw error;
     }
@@ -106,13 +119,8 @@ export class CreateSession {
   /** A session refused before any room was asked for: kept, answered 201, final. */
   private async notGranted(requested: Session, reason: string): Promise<Result<CreatedSession>> {
     const session: Session = { ...requested, state: this.next(requested, "DENY"), reason };
-    const insertion = await this.deps.sessions.insert(session, {
-      sessionId: session.id,
-      kind: "session",
-      status: session.state,
-      actor: session.clientId,
-      at: session.createdAt,
-    });
+    const event = sessionEvent(session, session.state, session.clientId, session.createdAt);
+    const insertion = await this.ports.sessions.insert(session, event);
     if (insertion.kind === "existing") return this.existing(insertion.session);
     return ok({ session, queuePosition: 0, created: true });
   }
@@ -126,35 +134,27 @@ export class CreateSession {
   private async existing(session: Session): Promise<Result<CreatedSession>> {
     // A session still allocating in another process is not ready to be shown.
     if (session.state === "allocating") return fail({ kind: "busy" });
-    return ok({ ...(await viewOf(this.deps.sessions, session)), created: false });
+    return ok({ ...(await viewOf(this.ports.queue, session)), created: false });
   }
 
   private async settle(
     allocating: Session,
     event: "ROOM_READY" | "ROOM_FAILED",
-    room?: Session["room"],
-    reason?: string,
+    outcome: Pick<Session, "room" | "reason">,
   ): Promise<Session> {
     const step = stepSession(allocating.state, { type: event });
     if (!step.allowed) throw new Error(`allocating session cannot take ${event}`);
-    const at = this.deps.clock.now();
-    const next: Session = {
-      ...allocating,
-      state: step.next,
-      room,
-      reason,
-      statusAt: at,
-      lastActivityAt: at,
-      version: allocating.version + 1,
-    };
-    const saved = await this.deps.sessions.save({
-      session: next,
-      expectedVersion: allocating.version,
-      events: [{ sessionId: next.id, kind: "session", status: next.state, actor: "system", at }],
-    });
+    const at = this.ports.clock.now();
+    const change = changeOf(
+      allocating,
+      { ...outcome, state: step.next, statusAt: at, lastActivityAt: at },
+      [sessionEvent(allocating, step.next, "system", at)],
+    );
     // Only this attempt writes an allocating row, so losing the race means a broken store.
-    if (!saved) throw new Error(`session ${allocating.id} changed while allocating`);
-    return next;
+    if (!(await this.ports.sessions.save(change))) {
+      throw new Error(`session ${allocating.id} changed while allocating`);
+    }
+    return change.session;
   }
 }
 

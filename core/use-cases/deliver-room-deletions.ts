@@ -1,4 +1,4 @@
-import type { Clock, PendingRoomDeletion, Rooms, Sessions } from "../ports.ts";
+import type { Clock, PendingRoomDeletion, RoomDeletionOutbox, Rooms } from "../ports.ts";
 
 /** Owed deletions read at a time, and how many of them are sent to MaxConf at once. */
 const pageSize = 64;
@@ -12,12 +12,12 @@ const maxBackoffMs = 5 * 60_000;
  * delivered.
  */
 export class DeliverRoomDeletions {
-  constructor(private readonly deps: { sessions: Sessions; rooms: Rooms; clock: Clock }) {}
+  constructor(private readonly ports: { outbox: RoomDeletionOutbox; rooms: Rooms; clock: Clock }) {}
 
   async execute(): Promise<number> {
     let delivered = 0;
     for (;;) {
-      const due = await this.deps.sessions.pendingRoomDeletions(this.deps.clock.now(), pageSize);
+      const due = await this.ports.outbox.due(this.ports.clock.now(), pageSize);
       const outcomes = await eachAtMost(concurrency, due, (pending) => this.deliver(pending));
       delivered += outcomes.filter(Boolean).length;
       if (due.length < pageSize || outcomes.includes(false)) return delivered;
@@ -25,15 +25,15 @@ export class DeliverRoomDeletions {
   }
 
   private async deliver(pending: PendingRoomDeletion): Promise<boolean> {
-    const { sessions, rooms, clock } = this.deps;
+    const { outbox, rooms, clock } = this.ports;
     try {
       await rooms.delete(pending.roomName);
     } catch {
       const backoff = Math.min(maxBackoffMs, 1000 * 2 ** pending.attempts);
-      await sessions.roomDeletionFailed(pending.id, clock.now() + backoff);
+      await outbox.failed(pending.id, clock.now() + backoff);
       return false;
     }
-    await sessions.roomDeletionDone(pending.id, clock.now());
+    await outbox.delivered(pending.id, clock.now());
     return true;
   }
 }

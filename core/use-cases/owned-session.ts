@@ -21,27 +21,6 @@ export async function loadOwnedSession(
   return ok(session);
 }
 
-/**
- * Work on one key runs one at a time, in the order it arrived; other keys run alongside. The
- * changes of one session made in this process take turns instead of racing for its version.
- */
-export class OneAtATime {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const result = (this.tails.get(key) ?? Promise.resolve()).then(work);
-    const tail = result.then(
-      () => {},
-      () => {},
-    );
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return result;
-  }
-}
-
 const maxAttempts = 8;
 const firstBackoffMs = 2;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,9 @@
 import { isLive, type Session } from "../model.ts";
-import type { Clock, ListedRoom, Rooms, Sessions } from "../ports.ts";
+import type { Clock, ListedRoom, Rooms, Sessions, StaleSessions } from "../ports.ts";
 import { stepSession } from "../statechart.ts";
+import type { AllocationsHere } from "./coordination.ts";
 import { toHex } from "./create-session.ts";
+import { changeOf, sessionEvent } from "./session-changes.ts";
 
 const roomsBetweenBreaks = 100;
 const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -28,10 +30,15 @@ export interface Reconciliation {
  */
 export class ReconcileRooms {
   constructor(
-    private readonly deps: { sessions: Sessions; rooms: Rooms; clock: Clock },
+    private readonly ports: {
+      sessions: Sessions;
+      staleSessions: StaleSessions;
+      rooms: Rooms;
+      clock: Clock;
+    },
     private readonly settings: ReconcileSettings,
     /** Sessions this process is still allocating a room for: slow, not interrupted. */
-    private readonly allocatingHere: ReadonlySet<string> = new Set(),
+    private readonly allocations: AllocationsHere,
   ) {}
 
   async execute(): Promise<Reconciliation> {
@@ -39,13 +46,13 @@ export class ReconcileRooms {
     const deleted: string[] = [];
     let unattributed = 0;
     let seen = 0;
-    for (const room of await this.deps.rooms.list()) {
+    for (const room of await this.ports.rooms.list()) {
       // Thousands of rooms would hold the event loop for a while: requests go in between.
       if (++seen % roomsBetweenBreaks === 0) await nextTurn();
       const session = await this.sessionOf(room);
       if (!session) unattributed++;
       else if (!isLive(session.state)) {
-        await this.deps.rooms.delete(room.name);
+        await this.ports.rooms.delete(room.name);
         deleted.push(room.name);
       }
     }
@@ -55,31 +62,22 @@ export class ReconcileRooms {
   /** The session of ours a room was made for, if it names one. */
   private async sessionOf(room: ListedRoom): Promise<Session | undefined> {
     if (room.uuiText === undefined) return undefined;
-    const session = await this.deps.sessions.get(room.uuiText);
+    const session = await this.ports.sessions.get(room.uuiText);
     return session?.uuiData === toHex(room.uuiText) ? session : undefined;
   }
+
   private async failInterruptedCreates(): Promise<number> {
-    const { sessions, clock } = this.deps;
+    const { sessions, staleSessions, clock } = this.ports;
     const at = clock.now();
     let failed = 0;
-    for (const session of await sessions.allocatingSince(at - this.settings.graceMs)) {
-      if (this.allocatingHere.has(session.id)) continue;
+    for (const session of await staleSessions.allocatingSince(at - this.settings.graceMs)) {
+      if (this.allocations.has(session.id)) continue;
       const step = stepSession(session.state, { type: "ROOM_FAILED" });
       if (!step.allowed) continue;
-      const saved = await sessions.save({
-        session: {
-          ...session,
-          state: step.next,
-          reason: "interrupted",
-          statusAt: at,
-          version: session.version + 1,
-        },
-        expectedVersion: session.version,
-        events: [
-          { sessionId: session.id, kind: "session", status: step.next, actor: "system", at },
-        ],
-      });
-      if (saved) failed++;
+      const change = changeOf(session, { state: step.next, reason: "interrupted", statusAt: at }, [
+        sessionEvent(session, step.next, "system", at),
+      ]);
+      if (await sessions.save(change)) failed++;
     }
     return failed;
   }

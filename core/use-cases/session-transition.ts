@@ -2,6 +2,7 @@ import type { Call, Session, SessionEvent } from "../model.ts";
 import type { SessionChange, Sessions } from "../ports.ts";
 import type { SessionEventType } from "../session-machine.ts";
 import { stepCall, stepSession } from "../statechart.ts";
+import { callEvent, changeOf, sessionEvent } from "./session-changes.ts";
 
 /**
  * Turns a session event into the change to save: the next state, and the machine's effects as
@@ -17,14 +18,12 @@ export async function sessionChangeFor(
 ): Promise<SessionChange | undefined> {
   const step = stepSession(session.state, event);
   if (!step.allowed) return undefined;
-  const events: SessionEvent[] = [];
-  const change: SessionChange = {
-    session: { ...session, state: step.next, version: session.version + 1 },
-    expectedVersion: session.version,
+  const events = [sessionEvent(session, step.next, actor, at)];
+  const change = changeOf(
+    session,
+    { state: step.next, statusAt: step.next === session.state ? session.statusAt : at },
     events,
-  };
-  if (step.next !== session.state) change.session.statusAt = at;
-  events.push({ sessionId: session.id, kind: "session", status: step.next, actor, at });
+  );
   if (step.effects.includes("deleteRoom") && session.room) {
     change.roomDeletions = [session.room.name];
   }
@@ -35,16 +34,10 @@ export async function sessionChangeFor(
   return change;
 }
 
-function hangUp(call: Call, actor: string, at: number, events: SessionEvent[]): Call {
+/** The call hung up by the system (the session ended, or a new call replaced it). */
+export function hangUp(call: Call, actor: string, at: number, events: SessionEvent[]): Call {
   const step = stepCall(call.state, { type: "HANG_UP" });
   if (!step.allowed) return call;
-  events.push({
-    sessionId: call.sessionId,
-    callId: call.callId,
-    kind: "call",
-    status: step.next,
-    actor,
-    at,
-  });
+  events.push(callEvent(call, step.next, actor, at));
   return { ...call, state: step.next, statusAt: at };
 }

@@ -1,6 +1,6 @@
 import { ok, type Result } from "../errors.ts";
 import type { DeviceIdentity, Session } from "../model.ts";
-import type { Sessions } from "../ports.ts";
+import type { Queue, Sessions } from "../ports.ts";
 import { loadOwnedSession } from "./owned-session.ts";
 
 /** A session as the app sees it: its record and its place in the destination's queue. */
@@ -9,16 +9,17 @@ export interface SessionView {
   queuePosition: number;
 }
 
-export async function viewOf(sessions: Sessions, session: Session): Promise<SessionView> {
-  return { session, queuePosition: await sessions.queuePosition(session) };
+export async function viewOf(queue: Queue, session: Session): Promise<SessionView> {
+  return { session, queuePosition: await queue.position(session) };
 }
 
+/** The app reads its session (GET). */
 export class GetSession {
-  constructor(private readonly deps: { sessions: Sessions }) {}
+  constructor(private readonly ports: { sessions: Sessions; queue: Queue }) {}
 
   async execute(identity: DeviceIdentity, sessionId: string): Promise<Result<SessionView>> {
-    const loaded = await loadOwnedSession(this.deps.sessions, identity, sessionId);
+    const loaded = await loadOwnedSession(this.ports.sessions, identity, sessionId);
     if (!loaded.ok) return loaded;
-    return ok(await viewOf(this.deps.sessions, loaded.value));
+    return ok(await viewOf(this.ports.queue, loaded.value));
   }
 }

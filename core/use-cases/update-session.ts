@@ -1,7 +1,8 @@
 import { fail, ok, type Result } from "../errors.ts";
 import { type DeviceIdentity, isLive, type SessionStatus } from "../model.ts";
-import type { UseCaseDeps } from "./deps.ts";
-import { loadOwnedSession, type OneAtATime, retryOnConflict } from "./owned-session.ts";
+import type { Clock, Queue, Sessions } from "../ports.ts";
+import type { OneAtATime } from "./coordination.ts";
+import { loadOwnedSession, retryOnConflict } from "./owned-session.ts";
 import { sessionChangeFor } from "./session-transition.ts";
 import { type SessionView, viewOf } from "./session-views.ts";
 
@@ -18,7 +19,11 @@ const reachedBy: Record<SessionCommand, SessionStatus> = {
 /** The app starts or ends its session (PUT status, DELETE). */
 export class UpdateSession {
   constructor(
-    private readonly deps: UseCaseDeps,
+    private readonly ports: {
+      sessions: Sessions;
+      queue: Queue;
+      clock: Clock;
+    },
     /** A session's changes in this process take turns. */
     private readonly turns: OneAtATime,
   ) {}
@@ -28,45 +33,42 @@ export class UpdateSession {
     sessionId: string,
     command: SessionCommand,
   ): Promise<Result<SessionView>> {
-    return this.turns.run(sessionId, () => this.attempt(identity, sessionId, command));
+    return this.turns.run(sessionId, () =>
+      retryOnConflict(() => this.attempt(identity, sessionId, command)),
+    );
   }
 
-  private attempt(
+  private async attempt(
     identity: DeviceIdentity,
     sessionId: string,
     command: SessionCommand,
-  ): Promise<Result<SessionView>> {
-    const { sessions, clock } = this.deps;
-    return retryOnConflict(async () => {
-      const loaded = await loadOwnedSession(sessions, identity, sessionId);
-      if (!loaded.ok) return loaded;
-      const session = loaded.value;
-      // Repeating the request that ended the session is answered as success.
-      const alreadyDone =
-        command === "close" ? !isLive(session.state) : session.state === reachedBy[command];
-      if (alreadyDone && command !== "start") {
-        return ok(await viewOf(sessions, session));
-      }
-      const at = clock.now();
-      const change = await sessionChangeFor(
-        sessions,
-        session,
-        { type: eventFor[command] },
-        identity.clientId,
-        at,
-      );
-      if (!change) {
-        return fail({
-          kind: "refused_transition",
-          subject: "session",
-          current: session.state,
-          requested: reachedBy[command],
-        });
-      }
-      change.session.lastActivityAt = at;
-      if (!(await sessions.save(change))) return "conflict";
-      if (change.roomDeletions) this.deps.roomDeletionOwed();
-      return ok(await viewOf(sessions, change.session));
-    });
+  ): Promise<Result<SessionView> | "conflict"> {
+    const { sessions, queue, clock } = this.ports;
+    const loaded = await loadOwnedSession(sessions, identity, sessionId);
+    if (!loaded.ok) return loaded;
+    const session = loaded.value;
+    // Repeating the request that ended the session is answered as success.
+    const alreadyDone =
+      command === "close" ? !isLive(session.state) : session.state === reachedBy[command];
+    if (alreadyDone && command !== "start") return ok(await viewOf(queue, session));
+    const at = clock.now();
+    const change = await sessionChangeFor(
+      sessions,
+      session,
+      { type: eventFor[command] },
+      identity.clientId,
+      at,
+    );
+    if (!change) {
+      return fail({
+        kind: "refused_transition",
+        subject: "session",
+        current: session.state,
+        requested: reachedBy[command],
+      });
+    }
+    change.session.lastActivityAt = at;
+    if (!(await sessions.save(change))) return "conflict";
+    return ok(await viewOf(queue, change.session));
   }
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Options } from "autocannon";
 import Database from "better-sqlite3";
 import { applyDurabilitySettings, type SqlDatabase } from "../../adapters/sqlite/database.ts";
-import { buildService } from "../../apps/api/build.ts";
+import { bundleService } from "../../apps/api/build.ts";
 import type { DevDevice } from "../../apps/shared/dev-device.ts";
 import { accessToken, call, metric, sessionsPath, tokenRequests } from "./api-client.ts";
 import {
@@ -107,7 +107,7 @@ try {
 async function run() {
   progress(`working in ${dir}; SQLite synchronous=${synchronous}`);
   const device = await benchDevice(dir);
-  const bundle = await buildService();
+  const bundle = await bundleService();
   const serviceOptions = (name: string) => ({
     entry: bundle,
     synchronous,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildService } from "../../apps/api/build.ts";
+import { bundleService } from "../../apps/api/build.ts";
 import { metric, sessionsPath } from "./api-client.ts";
 import { type Service, startService, startSimulators } from "./bench-stack.ts";
 import { benchClientId, benchDevice, signDeviceTokens } from "./device-tokens.ts";
@@ -30,7 +30,7 @@ let service: Service | undefined;
 try {
   const device = await benchDevice(dir);
   service = await startService(simulators, {
-    entry: await buildService(),
+    entry: await bundleService(),
     synchronous: sqliteSynchronous,
     databasePath: join(dir, "service.db"),
     keysFile: device.keysFile,

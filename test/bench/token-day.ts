@@ -1,5 +1,6 @@
 import { EntraAccessTokens } from "../../adapters/oauth/entra-access-tokens.ts";
-import { defaultResilience, upstreamPolicy } from "../../apps/api/resilience.ts";
+import { upstreamPolicy } from "../../adapters/resilience/cockatiel-policies.ts";
+import { resilienceDefaults as defaults } from "../../apps/api/config.ts";
 import { listen } from "../../apps/shared/listen.ts";
 import type { CallPolicy } from "../../core/errors.ts";
 import { VirtualClock } from "../../simulators/control/clock.ts";
@@ -38,7 +39,13 @@ export async function simulateTokenDay(): Promise<TokenDay> {
   const quiet = { breakerChanged() {}, operationEnded() {} };
   const policy = upstreamPolicy(
     { upstream: "token-server", work: "token", repeatable: true },
-    defaultResilience,
+    {
+      retries: defaults.UPSTREAM_RETRIES,
+      backoffMs: defaults.UPSTREAM_BACKOFF_MS,
+      maxRetryAfterMs: defaults.UPSTREAM_MAX_RETRY_AFTER_MS,
+      breakerThreshold: defaults.CIRCUIT_BREAKER_THRESHOLD,
+      breakerCooldownMs: defaults.CIRCUIT_BREAKER_COOLDOWN_SECONDS * 1000,
+    },
     quiet,
   );
   // Remembers the fetch under way, so time moves on only once a background refresh is done.

@@ -1,6 +1,6 @@
 import type { Instance, Target, TargetKind } from "./harness.ts";
 
-export type Port = "access-tokens" | "rooms" | "pexip" | "sessions" | "client-keys";
+export type Port = "access-tokens" | "rooms" | "pexip" | "store" | "client-keys";
 
 export const ports: Record<Port, { title: string; file: string }> = {
   "access-tokens": {
@@ -9,7 +9,10 @@ export const ports: Record<Port, { title: string; file: string }> = {
   },
   rooms: { title: "Rooms (MaxConf)", file: "test/contract/rooms.contract.test.ts" },
   pexip: { title: "Pexip conference client", file: "test/contract/pexip.contract.test.ts" },
-  sessions: { title: "Sessions (store)", file: "test/contract/sessions.contract.test.ts" },
+  store: {
+    title: "Store (Sessions, StaleSessions, Queue, RoomDeletionOutbox, StoreStatus)",
+    file: "test/contract/store.contract.test.ts",
+  },
   "client-keys": { title: "ClientKeys", file: "test/contract/client-keys.contract.test.ts" },
 };
 
@@ -76,18 +79,18 @@ export const catalog: readonly TargetInfo[] = [
       "(not a MaxConf room, which MaxConf deletes once its conference ends), dialling no agent",
     settings: ["CONTRACT_PEXIP_NODE", "CONTRACT_PEXIP_ALIAS", "CONTRACT_PEXIP_GUEST_PIN"],
   },
-  { name: "sessions-fake", port: "sessions", kind: "fake", what: "InMemorySessions" },
+  { name: "store-fake", port: "store", kind: "fake", what: "inMemoryStore" },
   {
-    name: "sessions-sqlite",
-    port: "sessions",
+    name: "store-sqlite",
+    port: "store",
     kind: "real",
-    what: "SqliteSessions on better-sqlite3 (a temporary file)",
+    what: "sqliteStore on better-sqlite3 (a temporary file)",
   },
   {
-    name: "sessions-node-sqlite",
-    port: "sessions",
+    name: "store-node-sqlite",
+    port: "store",
     kind: "real",
-    what: "SqliteSessions on node:sqlite (the Deno driver)",
+    what: "sqliteStore on node:sqlite (the Deno driver)",
     runtimeGap: () =>
       process.getBuiltinModule?.("node:sqlite")
         ? undefined

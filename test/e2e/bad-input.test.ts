@@ -34,8 +34,8 @@ describe("bad input", () => {
 
   /** The whole database, so a refused request can be shown to have written nothing. */
   const snapshot = async () => {
-    const session = await stack.service.sessions.get(sessionId);
-    const live = await stack.service.sessions.liveCall(sessionId);
+    const session = await stack.service.store.sessions.get(sessionId);
+    const live = await stack.service.store.sessions.liveCall(sessionId);
     return JSON.stringify({ session, live, rooms: stack.simulators.maxconf.rooms().length });
   };
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
+import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import { buildService } from "../../apps/api/service.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
 
@@ -31,10 +32,10 @@ describe("neighbours on the same MaxConf tenant", () => {
         DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "neighbour-")), "video-api.db"),
       },
       stack.clock,
-      openBetterSqlite,
+      (config) => sqliteStore(openBetterSqlite(config.DATABASE_PATH)),
     );
     try {
-      const outcome = await neighbour.useCases.reconcileRooms.execute();
+      const outcome = await neighbour.jobs.reconcileRooms.execute();
       expect(outcome.deleted).toEqual([]);
       expect(outcome.unattributed).toBeGreaterThanOrEqual(1);
       await neighbour.backgroundIdle();
@@ -65,7 +66,7 @@ describe("neighbours on the same MaxConf tenant", () => {
     expect(roomNames()).toContain(room);
 
     // …and reconciliation, which proves the room ours by its tag, deletes it.
-    const outcome = await stack.service.useCases.reconcileRooms.execute();
+    const outcome = await stack.service.jobs.reconcileRooms.execute();
     expect(outcome.deleted).toEqual([room]);
     expect(roomNames()).not.toContain(room);
     const metrics = await (await fetch(`${stack.urls.api}/metrics`)).text();

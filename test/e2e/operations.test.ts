@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { upstreamCheckReuseMs } from "../../apps/api/service.ts";
+import { upstreamCheckReuseMs } from "../../apps/api/readiness.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
 
 /** What an operator relies on: liveness, readiness naming the failing check, metrics, request ids. */

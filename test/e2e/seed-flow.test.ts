@@ -150,7 +150,7 @@ describe("the seed's sequence, end to end", () => {
           .map((e) => e.status),
       )
       .toEqual([404]);
-    const pending = await stack.service.sessions.pendingRoomDeletions(clock.now() + 3_600_000, 10);
+    const pending = await stack.service.store.outbox.due(clock.now() + 3_600_000, 10);
     expect(pending).toEqual([]);
 
     // Still exactly one token request for the whole flow.

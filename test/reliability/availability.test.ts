@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultResilience } from "../../apps/api/resilience.ts";
+import { resilienceDefaults } from "../../apps/api/config.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
 
 /**
@@ -90,7 +90,7 @@ describe("availability under upstream faults", () => {
       match: { method: "DELETE", path: "/room/*" },
       respond: { status: 500 },
     });
-    for (let i = 0; i < 3 * defaultResilience.breakerThreshold; i++) {
+    for (let i = 0; i < 3 * resilienceDefaults.CIRCUIT_BREAKER_THRESHOLD; i++) {
       const app = stack.asDevice(`ending-${i}`);
       const made = await create(stack, app.deviceCode);
       await app.call("DELETE", `/video/v2/sessions/${made.body?.session_id}`);

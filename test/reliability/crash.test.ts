@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildService } from "../../apps/api/build.ts";
+import { bundleService } from "../../apps/api/build.ts";
 import { ensureDevDevice, signDeviceToken } from "../../apps/shared/dev-device.ts";
 import { type Listener, listen } from "../../apps/shared/listen.ts";
 import { systemClock, type WiredSimulators, wireSimulators } from "../../simulators/index.ts";
@@ -44,7 +44,7 @@ describe("crash: SIGKILL under load, restart on the same database", () => {
     maxconf.handle(simulators.maxconf.app.fetch);
     pexip.handle(simulators.pexip.app.fetch);
     const device = await ensureDevDevice(dataDir, "crash-app");
-    serviceEntry = await buildService();
+    serviceEntry = await bundleService();
     env = {
       PORT: "0",
       DATABASE_PATH: join(dataDir, "video-api.db"),
@@ -72,7 +72,7 @@ describe("crash: SIGKILL under load, restart on the same database", () => {
     const first = await startService(serviceEntry, env);
     child = first.process;
     const device = await ensureDevDevice(dataDir, "crash-app");
-    serviceEntry = await buildService();
+    serviceEntry = await bundleService();
     const acknowledged = new Map<string, string>(); // device code → session id
     let next = 0;
     let killed = false;
@@ -143,7 +143,7 @@ describe("crash: SIGKILL under load, restart on the same database", () => {
     });
     child = service.process;
     const device = await ensureDevDevice(dataDir, "crash-app");
-    serviceEntry = await buildService();
+    serviceEntry = await bundleService();
     // MaxConf takes a second to answer: the create is still in flight when SIGTERM arrives.
     await fetch(`${env.MAXCONF_URL}/_sim/faults`, {
       method: "POST",

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultResilience } from "../../apps/api/resilience.ts";
+import { resilienceDefaults } from "../../apps/api/config.ts";
 import { readDatabase } from "../support/database.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
 
@@ -200,7 +200,7 @@ describe("fault matrix: each upstream × each fault, through the simulators' con
     });
     const statuses: number[] = [];
     // Sustained failure: one more than the breaker's threshold of failures in a row.
-    for (let i = 0; i <= defaultResilience.breakerThreshold; i++) {
+    for (let i = 0; i <= resilienceDefaults.CIRCUIT_BREAKER_THRESHOLD; i++) {
       const app = stack.asDevice(`breaker-${i}`);
       const answer = await app.call("POST", "/video/v2/sessions", {
         client_id: app.clientId,

@@ -18,14 +18,27 @@ interface StoredCall extends Call {
   seq: number;
 }
 
-interface RoomDeletion extends PendingRoomDeletion {
+export interface RoomDeletion extends PendingRoomDeletion {
   nextAttemptAt: number;
   deliveredAt?: number;
 }
 
-const isWaiting = (s: Session) =>
-  (s.state === "session_granted" || s.state === "session_started") &&
-  s.agentReachedAt === undefined;
+/** What an in-memory store holds: shared by its ports, as one database would be. */
+export class InMemoryData {
+  readonly sessions = new Map<string, Session>();
+  readonly calls = new Map<string, StoredCall>();
+  readonly deletions: RoomDeletion[] = [];
+  /** The audit trail, for a test to read (the ports offer no read of it). */
+  readonly events: SessionEvent[] = [];
+  /** Told when a change owed room deletions (RoomDeletionOutbox.whenOwed). */
+  readonly owedListeners: (() => void)[] = [];
+  callSeq = 0;
+
+  where(predicate: (session: Session) => boolean): Session[] {
+    return [...this.sessions.values()].filter(predicate).map((s) => structuredClone(s));
+  }
+}
+
 const endedCall = (call: Call) => call.state === "call_ended" || call.state === "call_error";
 
 /**
@@ -34,12 +47,15 @@ const endedCall = (call: Call) => call.state === "call_ended" || call.state === 
  * a change or none of it written, and the same orderings. Answers are copies, as rows would be.
  */
 export class InMemorySessions implements Sessions {
-  readonly #sessions = new Map<string, Session>();
-  readonly #calls = new Map<string, StoredCall>();
-  readonly #deletions: RoomDeletion[] = [];
-  /** The audit trail, for a test to read (the port offers no read of it). */
-  readonly events: SessionEvent[] = [];
-  #callSeq = 0;
+  constructor(private readonly data = new InMemoryData()) {}
+
+  get #sessions() {
+    return this.data.sessions;
+  }
+
+  get #calls() {
+    return this.data.calls;
+  }
 
   async insert(session: Session, event: SessionEvent, limits: LiveLimits = {}): Promise<Insertion> {
     const existing = this.#live(session);
@@ -58,7 +74,7 @@ export class InMemorySessions implements Sessions {
     if (event.sessionId !== session.id && !this.#sessions.has(event.sessionId))
       throw new Error(`no session ${event.sessionId}`);
     this.#sessions.set(session.id, structuredClone(session));
-    this.events.push({ ...event });
+    this.data.events.push({ ...event });
     return { kind: "inserted" };
   }
 
@@ -101,15 +117,21 @@ export class InMemorySessions implements Sessions {
     for (const call of change.calls ?? []) {
       const existing = this.#calls.get(call.callId);
       if (existing) Object.assign(existing, { state: call.state, statusAt: call.statusAt });
-      else this.#calls.set(call.callId, { ...call, seq: ++this.#callSeq });
+      else this.#calls.set(call.callId, { ...call, seq: ++this.data.callSeq });
     }
-    this.events.push(...change.events.map((event) => ({ ...event })));
+    this.data.events.push(...change.events.map((event) => ({ ...event })));
     for (const roomName of change.roomDeletions ?? []) {
-      this.#deletions.push({
-        id: this.#deletions.length + 1,
+      this.data.deletions.push({
+        id: this.data.deletions.length + 1,
         roomName,
         attempts: 0,
         nextAttemptAt: session.statusAt,
+      });
+    }
+    // Told as a store tells it: after the change is committed, not while it is being written.
+    if (change.roomDeletions?.length) {
+      queueMicrotask(() => {
+        for (const listener of this.data.owedListeners) listener();
       });
     }
     return true;
@@ -129,64 +151,11 @@ export class InMemorySessions implements Sessions {
     return latest && callOf(latest);
   }
 
-  async queuePosition(session: Session): Promise<number> {
-    if (!isWaiting(session)) return 0;
-    const ahead = [...this.#sessions.values()].filter(
-      (s) =>
-        s.destinationName === session.destinationName &&
-        isWaiting(s) &&
-        (s.createdAt < session.createdAt ||
-          (s.createdAt === session.createdAt && s.id < session.id)),
-    );
-    return ahead.length + 1;
-  }
-
-  async idleSince(destinationName: string, cutoff: number): Promise<Session[]> {
-    return this.#where(
-      (s) =>
-        s.destinationName === destinationName &&
-        (s.state === "session_granted" || s.state === "session_started") &&
-        s.lastActivityAt < cutoff,
-    );
-  }
-
-  async findByRoom(roomName: string): Promise<Session | undefined> {
-    return this.#where((s) => s.room?.name === roomName)[0];
-  }
-
-  async allocatingSince(cutoff: number): Promise<Session[]> {
-    return this.#where((s) => s.state === "allocating" && s.createdAt < cutoff);
-  }
-
-  async pendingRoomDeletions(now: number, limit: number): Promise<PendingRoomDeletion[]> {
-    return this.#deletions
-      .filter((d) => d.deliveredAt === undefined && d.nextAttemptAt <= now)
-      .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
-      .slice(0, limit)
-      .map(({ id, roomName, attempts }) => ({ id, roomName, attempts }));
-  }
-
-  async roomDeletionDone(id: number, at: number): Promise<void> {
-    const deletion = this.#deletions.find((d) => d.id === id);
-    if (deletion) deletion.deliveredAt = at;
-  }
-
-  async roomDeletionFailed(id: number, retryAt: number): Promise<void> {
-    const deletion = this.#deletions.find((d) => d.id === id);
-    if (!deletion) return;
-    deletion.attempts++;
-    deletion.nextAttemptAt = retryAt;
-  }
-
   #live(identity: DeviceIdentity): Session | undefined {
     return [...this.#sessions.values()].find(
       (s) =>
         s.clientId === identity.clientId && s.deviceCode === identity.deviceCode && isLive(s.state),
     );
-  }
-
-  #where(predicate: (session: Session) => boolean): Session[] {
-    return [...this.#sessions.values()].filter(predicate).map((s) => structuredClone(s));
   }
 
   #copy(session: Session | undefined): Session | undefined {

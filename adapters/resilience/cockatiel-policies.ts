@@ -10,6 +10,7 @@ import {
 } from "cockatiel";
 import { type CallPolicy, UpstreamError, type UpstreamName } from "../../core/errors.ts";
 
+/** Set from the service's configuration (UPSTREAM_RETRIES and the rest). */
 export interface ResilienceSettings {
   retries: number;
   /** First backoff; doubles each attempt, with full jitter. */
@@ -23,14 +24,6 @@ export interface ResilienceSettings {
   breakerThreshold: number;
   breakerCooldownMs: number;
 }
-
-export const defaultResilience: ResilienceSettings = {
-  retries: 2,
-  backoffMs: 100,
-  maxRetryAfterMs: 2000,
-  breakerThreshold: 10,
-  breakerCooldownMs: 10_000,
-};
 
 /** What the service learns from its upstream calls: breaker changes, and each operation's end. */
 export interface UpstreamObserver {

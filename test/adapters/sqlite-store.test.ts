@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
 import { migrate } from "../../adapters/sqlite/migrations.ts";
-import { SqliteSessions } from "../../adapters/sqlite/sqlite-sessions.ts";
+import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import type { Session } from "../../core/model.ts";
 
 const newSession = (id: string, overrides: Partial<Session> = {}): Session => ({
@@ -33,10 +33,11 @@ const event = (sessionId: string) => ({
 function openStore() {
   const path = join(mkdtempSync(join(tmpdir(), "sessions-")), "test.db");
   const db = openBetterSqlite(path);
-  return { db, path, store: new SqliteSessions(db) };
+  const store = sqliteStore(db);
+  return { db, path, store: store.sessions, ports: store };
 }
 
-describe("SqliteSessions", () => {
+describe("the SQLite store", () => {
   it("runs in WAL mode and migrates idempotently", () => {
     const { db } = openStore();
     expect(db.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
@@ -94,7 +95,8 @@ describe("SqliteSessions", () => {
   });
 
   it("keeps every status update as an event, and owes room deletions in the same write", async () => {
-    const { db, store } = openStore();
+    const { db, store, ports } = openStore();
+    const { outbox } = ports;
     const s = newSession("a");
     await store.insert(s, event("a"));
     const call = {
@@ -135,20 +137,21 @@ describe("SqliteSessions", () => {
       events: [],
       roomDeletions: ["room-a"],
     });
-    const pending = await store.pendingRoomDeletions(5000, 10);
+    const pending = await outbox.due(5000, 10);
     expect(pending).toMatchObject([{ roomName: "room-a", attempts: 0 }]);
-    await store.roomDeletionFailed(pending[0]?.id ?? 0, 9000);
-    expect(await store.pendingRoomDeletions(5000, 10)).toEqual([]);
-    expect(await store.pendingRoomDeletions(9000, 10)).toMatchObject([{ attempts: 1 }]);
-    await store.roomDeletionDone(pending[0]?.id ?? 0, 9000);
-    expect(await store.pendingRoomDeletions(99_000, 10)).toEqual([]);
+    await outbox.failed(pending[0]?.id ?? 0, 9000);
+    expect(await outbox.due(5000, 10)).toEqual([]);
+    expect(await outbox.due(9000, 10)).toMatchObject([{ attempts: 1 }]);
+    await outbox.delivered(pending[0]?.id ?? 0, 9000);
+    expect(await outbox.due(99_000, 10)).toEqual([]);
   });
 
   it("places waiting sessions in creation order and skips those with an agent", async () => {
-    const { store } = openStore();
+    const { store, ports } = openStore();
+    const { queue } = ports;
     const sessions = ["a", "b", "c"].map((id, i) => newSession(id, { createdAt: 1000 + i }));
     for (const s of sessions) await store.insert(s, event(s.id));
-    const positions = await Promise.all(sessions.map((s) => store.queuePosition(s)));
+    const positions = await Promise.all(sessions.map((s) => queue.position(s)));
     expect(positions).toEqual([1, 2, 3]);
     const a = sessions[0] as Session;
     await store.save({
@@ -156,20 +159,20 @@ describe("SqliteSessions", () => {
       expectedVersion: 1,
       events: [],
     });
-    expect(await store.queuePosition(sessions[2] as Session)).toBe(2);
-    expect(await store.queuePosition({ ...a, agentReachedAt: 3000 })).toBe(0);
+    expect(await queue.position(sessions[2] as Session)).toBe(2);
+    expect(await queue.position({ ...a, agentReachedAt: 3000 })).toBe(0);
   });
 
   it("places sessions in a long queue, counted from either end", async () => {
-    const { store } = openStore();
+    const { store, ports } = openStore();
+    const { queue } = ports;
     // Pairs created in the same millisecond: the id breaks the tie.
     const sessions = Array.from({ length: 600 }, (_, i) =>
       newSession(`s${String(i).padStart(3, "0")}`, { createdAt: 1000 + Math.floor(i / 2) }),
     );
     await Promise.all(sessions.map((s) => store.insert(s, event(s.id))));
     const at = (i: number) => sessions[i] as Session;
-    const places = async () =>
-      Promise.all([0, 1, 299, 598, 599].map((i) => store.queuePosition(at(i))));
+    const places = async () => Promise.all([0, 1, 299, 598, 599].map((i) => queue.position(at(i))));
     expect(await places()).toEqual([1, 2, 300, 599, 600]);
 
     const reached = at(10);
@@ -191,7 +194,7 @@ describe("SqliteSessions", () => {
     const { db, path, store } = openStore();
     await store.insert(newSession("a"), event("a"));
     db.close();
-    const reopened = new SqliteSessions(openBetterSqlite(path));
+    const reopened = sqliteStore(openBetterSqlite(path)).sessions;
     expect((await reopened.get("a"))?.room?.name).toBe("room-a");
   });
 });

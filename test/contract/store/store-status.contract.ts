@@ -1,0 +1,30 @@
+import { expect } from "vitest";
+import type { Store } from "../../../core/ports.ts";
+import { aSession } from "../../support/builders.ts";
+import { contractSuite } from "../harness.ts";
+import { inserted, saved } from "./store-fixtures.ts";
+
+export const storeStatusContract = contractSuite<Store, never>([
+  {
+    name: "a store that is open takes writes",
+    async run(store) {
+      expect(await store.status.writable()).toBe(true);
+    },
+  },
+  {
+    name: "counts sessions by state and the room deletions not yet delivered",
+    async run(store) {
+      expect(await store.status.counts()).toEqual({ sessionsByState: {}, pendingRoomDeletions: 0 });
+      await inserted(store, aSession("a"));
+      const b = await inserted(store, aSession("b"));
+      await saved(store, b, { state: "session_ended" }, { roomDeletions: ["room-b"] });
+      expect(await store.status.counts()).toEqual({
+        sessionsByState: { session_granted: 1, session_ended: 1 },
+        pendingRoomDeletions: 1,
+      });
+      const [owed] = await store.outbox.due(Number.MAX_SAFE_INTEGER, 10);
+      await store.outbox.delivered(owed?.id ?? 0, Date.now());
+      expect((await store.status.counts()).pendingRoomDeletions).toBe(0);
+    },
+  },
+]);
