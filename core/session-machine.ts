@@ -22,6 +22,12 @@ const effects = {
 export type SessionEffect = keyof typeof effects;
 
 const leaveRoom: SessionEffect[] = ["deleteRoom", "endLiveCall"];
+const whileLive = {
+  START: "session_started",
+  CALL_ACTIVITY: "session_started",
+  END: { target: "session_ended", actions: leaveRoom },
+  EXPIRE: { target: "session_expired", actions: leaveRoom },
+} as const;
 
 export const sessionMachine = setup({
   types: { events: {} as SessionEventType },
@@ -36,22 +42,9 @@ export const sessionMachine = setup({
     allocating: {
       on: { ROOM_READY: "session_granted", ROOM_FAILED: "session_failed" },
     },
-    session_granted: {
-      on: {
-        START: "session_started",
-        CALL_ACTIVITY: "session_started",
-        END: { target: "session_ended", actions: leaveRoom },
-        EXPIRE: { target: "session_expired", actions: leaveRoom },
-      },
-    },
-    session_started: {
-      on: {
-        START: "session_started",
-        CALL_ACTIVITY: "session_started",
-        END: { target: "session_ended", actions: leaveRoom },
-        EXPIRE: { target: "session_expired", actions: leaveRoom },
-      },
-    },
+    // Granted (the citizen has not called yet) and started take the same events.
+    session_granted: { on: whileLive },
+    session_started: { on: whileLive },
     session_ended: { type: "final" },
     session_expired: { type: "final" },
     session_failed: { type: "final" },

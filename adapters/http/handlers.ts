@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { DomainError } from "../../core/errors.ts";
-import type { VideoSessionUseCases } from "../../core/use-cases/index.ts";
+import type { CallStatus, DeviceIdentity } from "../../core/model.ts";
+import type { CallTarget, VideoSessionUseCases } from "../../core/use-cases/index.ts";
 import type { HttpEnv } from "./env.ts";
 import { videoCall, videoDestination, videoSession } from "./present.ts";
 import { ProblemAnswer, problem, problemFor, unwrap } from "./problem.ts";
@@ -96,44 +97,39 @@ export function registerSessionRoutes(app: OpenAPIHono<HttpEnv>, useCases: Video
     return c.body(null, 204);
   });
 
-  app.openapi(routes.createCall, async (c) => {
-    const { session_id } = c.req.valid("param");
-    const body = c.req.valid("json");
-    agreeWithPath(body, { session_id });
-    const reported = await useCases.reportCall.execute(
-      c.get("identity"),
-      session_id,
-      { mode: "create", clientCallId: body.client_call_id },
-      body.status,
+  /** The three call routes differ only in which call a status is for. */
+  const reportCall = async (
+    identity: DeviceIdentity,
+    path: { session_id: string; client_call_id?: string },
+    body: { session_id?: string; client_call_id?: string; status: CallStatus },
+    target: CallTarget,
+  ) => {
+    agreeWithPath(body, path);
+    const reported = unwrap(
+      await useCases.reportCall.execute(identity, path.session_id, target, body.status),
     );
-    const { call, created } = unwrap(reported);
-    return c.json(videoCall(call), created ? 201 : 200);
+    return { body: videoCall(reported.call), status: reported.created ? 201 : 200 } as const;
+  };
+
+  app.openapi(routes.createCall, async (c) => {
+    const body = c.req.valid("json");
+    const target = { mode: "create", clientCallId: body.client_call_id } as const;
+    const answer = await reportCall(c.get("identity"), c.req.valid("param"), body, target);
+    return c.json(answer.body, answer.status);
   });
 
   app.openapi(routes.updateCall, async (c) => {
-    const { session_id, client_call_id } = c.req.valid("param");
-    const body = c.req.valid("json");
-    agreeWithPath(body, { session_id, client_call_id });
-    const reported = await useCases.reportCall.execute(
-      c.get("identity"),
-      session_id,
-      { mode: "existing", clientCallId: client_call_id },
-      body.status,
-    );
-    return c.json(videoCall(unwrap(reported).call), 200);
+    const path = c.req.valid("param");
+    const target = { mode: "existing", clientCallId: path.client_call_id } as const;
+    const answer = await reportCall(c.get("identity"), path, c.req.valid("json"), target);
+    return c.json(answer.body, 200);
   });
 
   app.openapi(routes.updateCurrentCall, async (c) => {
-    const { session_id } = c.req.valid("param");
     const body = c.req.valid("json");
-    agreeWithPath(body, { session_id });
-    const reported = await useCases.reportCall.execute(
-      c.get("identity"),
-      session_id,
-      { mode: "named-or-current", clientCallId: body.client_call_id },
-      body.status,
-    );
-    return c.json(videoCall(unwrap(reported).call), 200);
+    const target = { mode: "named-or-current", clientCallId: body.client_call_id } as const;
+    const answer = await reportCall(c.get("identity"), c.req.valid("param"), body, target);
+    return c.json(answer.body, 200);
   });
 
   app.openapi(routes.listDestinations, (c) =>

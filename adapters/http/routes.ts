@@ -105,31 +105,32 @@ export const createCall = createRoute({
   },
 });
 
-export const updateCall = createRoute({
-  method: "put",
-  path: "/v2/sessions/{session_id}/calls/{client_call_id}",
-  tags,
-  security,
-  summary: "Report a call status",
-  request: { params: CallParams, body: jsonBody(UpdateCallBody) },
-  responses: {
-    200: ok(VideoCall, "The call after the change"),
-    ...problems(400, 401, 404, 409, 413, 415, 429),
-  },
-});
+/** A PUT of a call status: to a named call, or (the seed's form) to the session's calls. */
+const callStatusRoute = <P extends z.ZodObject>(path: string, params: P, summary: string) =>
+  createRoute({
+    method: "put",
+    path,
+    tags,
+    security,
+    summary,
+    request: { params, body: jsonBody(UpdateCallBody) },
+    responses: {
+      200: ok(VideoCall, "The call after the change"),
+      ...problems(400, 401, 404, 409, 413, 415, 429),
+    },
+  });
 
-export const updateCurrentCall = createRoute({
-  method: "put",
-  path: "/v2/sessions/{session_id}/calls",
-  tags,
-  security,
-  summary: "Report a call status (the seed's form): the named call, else the current one",
-  request: { params: SessionIdParam, body: jsonBody(UpdateCallBody) },
-  responses: {
-    200: ok(VideoCall, "The call after the change"),
-    ...problems(400, 401, 404, 409, 413, 415, 429),
-  },
-});
+export const updateCall = callStatusRoute(
+  "/v2/sessions/{session_id}/calls/{client_call_id}",
+  CallParams,
+  "Report a call status",
+);
+
+export const updateCurrentCall = callStatusRoute(
+  "/v2/sessions/{session_id}/calls",
+  SessionIdParam,
+  "Report a call status (the seed's form): the named call, else the current one",
+);
 
 export const listDestinations = createRoute({
   method: "get",

@@ -5,10 +5,11 @@ import {
 } from "../../adapters/pexip/index.ts";
 import { CitizenMedia, type LocalCandidate } from "./citizen-media.ts";
 import { EventFeed } from "./event-feed.ts";
-import { type GrantedRoom, grantedRoom } from "./granted-room.ts";
+import type { GrantedRoom } from "./granted-room.ts";
 import { nodeUrlFor } from "./node-url.ts";
+import { VideoSessionSteps } from "./session-steps.ts";
 import { describeError, Steps } from "./steps.ts";
-import { type CallStatus, VideoApiClient, type VideoCall, type VideoSession } from "./video-api.ts";
+import type { DemoSummary } from "./summary.ts";
 
 export const DEFAULT_CLIENT_ID = "bcsc-demo-app";
 const DISPLAY_NAME = "BCSC Demo App";
@@ -36,23 +37,6 @@ export interface DemoOptions {
   fetch?: typeof fetch;
 }
 
-export interface DemoSummary {
-  sessionId: string;
-  roomName: string;
-  roomAlias: string;
-  nodeUrl: string;
-  clientCallId: string;
-  callId: string;
-  /** As the Video API answered them, in order. */
-  sessionStatuses: string[];
-  callStatuses: string[];
-  /** Names of the Pexip events received, in order. */
-  pexipEvents: string[];
-  /** What the agent sent over WebRTC, counted as it arrived. */
-  agentMedia: { videoFrames: number; packets: number; bytes: number };
-  elapsedMs: number;
-}
-
 /**
  * Plays the mobile app's part of the seed against a running stack. Throws DemoStepFailed naming
  * the step that failed, after ending what it had started (Pexip token, video session).
@@ -72,24 +56,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 class DemoRun {
   readonly #options: DemoOptions;
   readonly #steps: Steps;
-  readonly #api: VideoApiClient;
-  readonly #clientCallId = crypto.randomUUID();
+  readonly #session: VideoSessionSteps;
   readonly #stopEvents = new AbortController();
-  readonly #sessionStatuses: string[] = [];
-  readonly #callStatuses: string[] = [];
-  #room: GrantedRoom | undefined;
   #pexip: PexipConferenceClient | undefined;
   #media: CitizenMedia | undefined;
-  #callId = "";
 
   constructor(options: DemoOptions) {
     this.#options = options;
     this.#steps = new Steps(options.log);
-    this.#api = new VideoApiClient(options);
+    this.#session = new VideoSessionSteps(options, this.#steps);
   }
 
   async play(): Promise<DemoSummary> {
-    const room = await this.#openSession();
+    const room = await this.#session.start({
+      clientId: this.#options.clientId ?? DEFAULT_CLIENT_ID,
+      deviceCode: this.#options.deviceCode ?? crypto.randomUUID(),
+    });
     const { pexip, nodeUrl, joined } = await this.#joinConference(room);
     const feed = await this.#openEventStream(pexip);
     const media = new CitizenMedia(joined.stun.map(({ url }) => url));
@@ -97,48 +79,21 @@ class DemoRun {
     const callUuid = await this.#callAgent(pexip, feed, media);
     await this.#keepCallAlive(pexip, media);
     await this.#hangUp(pexip, callUuid, media);
-    await this.#endSession(room);
+    await this.#session.end(room);
     const { videoFrames, packets, bytes } = media.received;
     return {
       sessionId: room.sessionId,
       roomName: room.roomName,
       roomAlias: room.roomAlias,
       nodeUrl,
-      clientCallId: this.#clientCallId,
-      callId: this.#callId,
-      sessionStatuses: this.#sessionStatuses,
-      callStatuses: this.#callStatuses,
+      clientCallId: this.#session.clientCallId,
+      callId: this.#session.callId,
+      sessionStatuses: this.#session.sessionStatuses,
+      callStatuses: this.#session.callStatuses,
       pexipEvents: feed.received.map((received) => received.event),
       agentMedia: { videoFrames, packets, bytes },
       elapsedMs: this.#steps.elapsedMs,
     };
-  }
-
-  async #openSession(): Promise<GrantedRoom> {
-    const clientId = this.#options.clientId ?? DEFAULT_CLIENT_ID;
-    const deviceCode = this.#options.deviceCode ?? crypto.randomUUID();
-    const { session, room } = await this.#steps.run(
-      "create session",
-      async () => {
-        const { session, created } = await this.#api.createSession({ clientId, deviceCode });
-        this.#sessionStatuses.push(session.status);
-        return { session, created, room: grantedRoom(session) };
-      },
-      ({ session, created, room }) =>
-        `${created ? "201 new" : "200 existing"} ${describe(session)}, room ${room.roomName} ` +
-        `(alias ${room.roomAlias}), queue position ${room.queuePosition}`,
-    );
-    this.#room = room;
-    if (session.status === "session_granted") {
-      const started = await this.#steps.run(
-        "start session",
-        () =>
-          this.#api.updateSession(room.sessionId, "started").then(expectStatus("session_started")),
-        describe,
-      );
-      this.#sessionStatuses.push(started.status);
-    }
-    return room;
   }
 
   async #joinConference(
@@ -187,7 +142,7 @@ class DemoRun {
       async () => pexip.makeCall(await media.offer()),
       (made) => `call ${made.callUuid}, SDP answer of ${made.sdpAnswer.length} characters`,
     );
-    await this.#report("call_ringing");
+    await this.#session.report("call_ringing");
     await this.#steps.run(
       "acknowledge call",
       async () => {
@@ -197,7 +152,7 @@ class DemoRun {
       },
       () => "answer applied, ICE candidates trickling, acked",
     );
-    await this.#report("call_media_pending");
+    await this.#session.report("call_media_pending");
     const self = pexip.participantUuid;
     await this.#steps.run(
       "wait for agent",
@@ -214,7 +169,7 @@ class DemoRun {
       () => media.waitForVideoFrames(AGENT_FRAMES, MEDIA_TIMEOUT_MS),
       () => `${media.received.describe()} over WebRTC (${media.connectionState})`,
     );
-    await this.#report("call_in_call");
+    await this.#session.report("call_in_call");
     return call.callUuid;
   }
 
@@ -222,7 +177,7 @@ class DemoRun {
     const keepAlives = this.#options.keepAlives ?? DEFAULT_KEEP_ALIVES;
     for (let sent = 1; sent <= keepAlives; sent++) {
       await sleep(this.#options.keepAliveIntervalMs ?? DEFAULT_KEEP_ALIVE_INTERVAL_MS);
-      await this.#report("call_in_call", `keep-alive ${sent}/${keepAlives}`, media);
+      await this.#session.report("call_in_call", `keep-alive ${sent}/${keepAlives}`, media);
     }
     await this.#steps.run(
       "refresh token",
@@ -244,7 +199,7 @@ class DemoRun {
       },
       () => `call ${callUuid} disconnected after ${media.received.describe()} from the agent`,
     );
-    await this.#report("call_ended");
+    await this.#session.report("call_ended");
     await this.#steps.run(
       "release token",
       () => pexip.releaseToken(),
@@ -259,43 +214,11 @@ class DemoRun {
     });
   }
 
-  async #endSession(room: GrantedRoom): Promise<void> {
-    const ended = await this.#steps.run(
-      "end session",
-      () => this.#api.updateSession(room.sessionId, "ended").then(expectStatus("session_ended")),
-      describe,
-    );
-    this.#sessionStatuses.push(ended.status);
-  }
-
-  /** Reports a call status; with `media`, the step's line also says what has arrived so far. */
-  async #report(status: CallStatus, step = `report ${status}`, media?: CitizenMedia) {
-    const room = this.#room;
-    if (!room) throw new Error("no session to report a call status to");
-    const call = await this.#steps.run(
-      step,
-      async () => {
-        const clientCallId = this.#clientCallId;
-        const answered = await this.#api.reportCall(room.sessionId, { clientCallId, status });
-        return checkCall(answered, { clientCallId, status });
-      },
-      (answered) =>
-        `call ${answered.call_id} ${answered.status}` +
-        (media ? `; received ${media.received.describe()}` : ""),
-    );
-    this.#callId = call.call_id;
-    this.#callStatuses.push(call.status);
-  }
-
   /** Best effort: leaves the room and ends the session so that no room outlives the demo. */
   async cleanUpAfterFailure(): Promise<void> {
     const pexip = this.#pexip;
     if (pexip?.token) await this.#attempt("release Pexip token", () => pexip.releaseToken());
-    const room = this.#room;
-    const ended = this.#sessionStatuses.at(-1) === "session_ended";
-    if (room && !ended) {
-      await this.#attempt("end session", () => this.#api.updateSession(room.sessionId, "ended"));
-    }
+    if (this.#session.open) await this.#attempt("end session", () => this.#session.endNow());
   }
 
   close(): void {
@@ -312,25 +235,6 @@ class DemoRun {
       this.#steps.note(`cleanup: ${what}: failed: ${describeError(error)}`);
     }
   }
-}
-
-function describe(session: VideoSession): string {
-  return `session ${session.session_id} ${session.status}`;
-}
-
-function expectStatus(status: VideoSession["status"]): (session: VideoSession) => VideoSession {
-  return (session) => {
-    if (session.status !== status) throw new Error(`expected ${status}, got ${session.status}`);
-    return session;
-  };
-}
-
-function checkCall(call: VideoCall, sent: { clientCallId: string; status: CallStatus }): VideoCall {
-  if (call.client_call_id !== sent.clientCallId || call.status !== sent.status) {
-    const got = `${call.client_call_id} ${call.status}`;
-    throw new Error(`expected call ${sent.clientCallId} ${sent.status}, got ${got}`);
-  }
-  return call;
 }
 
 function isNamed(name: string): (event: PexipEvent) => boolean {

@@ -1,4 +1,20 @@
-import type { DemoSummary } from "./flow.ts";
+/** What one run of the demo did, for the summary printed at the end. */
+export interface DemoSummary {
+  sessionId: string;
+  roomName: string;
+  roomAlias: string;
+  nodeUrl: string;
+  clientCallId: string;
+  callId: string;
+  /** As the Video API answered them, in order. */
+  sessionStatuses: string[];
+  callStatuses: string[];
+  /** Names of the Pexip events received, in order. */
+  pexipEvents: string[];
+  /** What the agent sent over WebRTC, counted as it arrived. */
+  agentMedia: { videoFrames: number; packets: number; bytes: number };
+  elapsedMs: number;
+}
 
 /** The lines printed after a successful run. */
 export function formatSummary(summary: DemoSummary): string[] {

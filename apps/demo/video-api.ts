@@ -1,23 +1,8 @@
 import { z } from "zod";
+import { callStatuses, sessionStatuses } from "../../core/model.ts";
 
-const sessionStatus = z.enum([
-  "session_granted",
-  "session_started",
-  "session_ended",
-  "session_not_granted",
-  "session_failed",
-  "session_expired",
-]);
-
-const callStatus = z.enum([
-  "call_ringing",
-  "call_media_pending",
-  "call_in_call",
-  "call_ended",
-  "call_error",
-  "call_dropped",
-  "call_reconnected",
-]);
+const sessionStatus = z.enum(sessionStatuses);
+const callStatus = z.enum(callStatuses);
 
 const epochSeconds = z.number().int().nonnegative();
 

@@ -1,32 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runDemo } from "../../apps/demo/flow.ts";
 import { signDeviceToken } from "../../apps/shared/dev-device.ts";
-import { startTestStack, type TestStack } from "../support/stack.ts";
+import { sharedTestStack } from "../support/stack.ts";
 
 /**
  * `npm run demo` against `npm start`: the reference client completes the flow with real media
  * (werift on both ends), and no room is left.
  */
 describe("the reference mobile-app client", () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(() => stack?.close());
+  const stack = sharedTestStack();
 
   it("plays the app's part of the seed and leaves no room at MaxConf", async () => {
     const lines: string[] = [];
     const deviceCode = "demo-device";
     const summary = await runDemo({
-      api: stack.urls.api,
-      clientId: stack.device.clientId,
+      api: stack().urls.api,
+      clientId: stack().device.clientId,
       deviceCode,
-      authorization: async () => `Bearer ${await signDeviceToken(stack.device, deviceCode)}`,
+      authorization: async () => `Bearer ${await signDeviceToken(stack().device, deviceCode)}`,
       keepAliveIntervalMs: 0,
       log: (line) => {
         lines.push(line);
         // The simulated agent answers on the simulators' clock: move it once the call is up.
-        if (line.includes("report call_media_pending")) void stack.clock.advance(5000);
+        if (line.includes("report call_media_pending")) void stack().clock.advance(5000);
       },
     });
     expect(summary.sessionStatuses).toEqual([
@@ -40,7 +36,7 @@ describe("the reference mobile-app client", () => {
     expect(summary.agentMedia.bytes).toBeGreaterThan(0);
     expect(lines.some((line) => line.includes("✓ receive agent video"))).toBe(true);
     expect(lines.every((line) => !line.includes("✗"))).toBe(true);
-    await expect.poll(() => stack.simulators.maxconf.rooms()).toEqual([]);
-    expect(stack.simulators.tokenServer.tokensIssued()).toBe(1);
+    await expect.poll(() => stack().simulators.maxconf.rooms()).toEqual([]);
+    expect(stack().simulators.tokenServer.tokensIssued()).toBe(1);
   });
 });

@@ -1,27 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "../support/stack.ts";
+import { describe, expect, it } from "vitest";
+import { sharedTestStack } from "../support/stack.ts";
 
 /**
  * The shipped app registers one OAuth client per installation, so a client id is an installation:
  * it holds one live session (by default), however many device codes it presents.
  */
 describe("live sessions per app installation", () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ env: { CLIENT_MAX_LIVE_SESSIONS: "1" } });
-  });
-  afterAll(() => stack?.close());
+  const stack = sharedTestStack({ env: { CLIENT_MAX_LIVE_SESSIONS: "1" } });
 
   const roomCreates = () =>
-    stack.simulators.maxconf.journal.entries().filter((e) => e.path === "/room/create").length;
+    stack()
+      .simulators.maxconf.journal.entries()
+      .filter((e) => e.path === "/room/create").length;
 
   it("refuses a second live session with 409, creating no room and storing nothing", async () => {
-    const first = stack.asDevice("installation-code-1");
+    const first = stack().asDevice("installation-code-1");
     const made = await first.create();
     expect(made.status).toBe(201);
 
     const before = roomCreates();
-    const second = stack.asDevice("installation-code-2");
+    const second = stack().asDevice("installation-code-2");
     const refused = await second.create();
     expect(refused.status).toBe(409);
     expect(refused.headers.get("content-type")).toContain("application/problem+json");
@@ -39,7 +37,7 @@ describe("live sessions per app installation", () => {
     const before = roomCreates();
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, i) => {
-        const app = stack.asDevice(`flood-code-${i}`);
+        const app = stack().asDevice(`flood-code-${i}`);
         return app.create();
       }),
     );
@@ -50,7 +48,7 @@ describe("live sessions per app installation", () => {
   });
 
   it("serves each destination's limit on live sessions, a default when the file sets none", async () => {
-    const app = stack.asDevice("destinations-reader");
+    const app = stack().asDevice("destinations-reader");
     const answer = await app.call("GET", "/video/v2/destinations");
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject([{ max_active_sessions: 1000 }]);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PexipConferenceClient, type PexipEvent } from "../../adapters/pexip/index.ts";
 import { CitizenMedia } from "../../apps/demo/citizen-media.ts";
 import { EventFeed } from "../../apps/demo/event-feed.ts";
-import { startTestStack, type TestStack } from "../support/stack.ts";
+import { sharedTestStack } from "../support/stack.ts";
 
 /**
  * Real media through the whole stack: a werift client gets a room from the API, joins it on the
@@ -10,15 +10,11 @@ import { startTestStack, type TestStack } from "../support/stack.ts";
  * deletes it on Pexip's `conference_ended`.
  */
 describe("a WebRTC call through the stack", () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(() => stack?.close());
+  const stack = sharedTestStack();
 
   it("carries the agent's media, and the room is deleted once the call ends", async () => {
-    const { simulators, clock } = stack;
-    const app = stack.asDevice("media-device");
+    const { simulators, clock } = stack();
+    const app = stack().asDevice("media-device");
     const created = await app.call("POST", "/video/v2/sessions", {
       client_id: app.clientId,
       device_code: app.deviceCode,

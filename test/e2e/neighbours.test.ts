@@ -1,37 +1,36 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
 import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import { buildService } from "../../apps/api/service.ts";
-import { startTestStack, type TestStack } from "../support/stack.ts";
+import { sharedTestStack } from "../support/stack.ts";
 
 /**
  * The MaxConf tenant is shared: other deployments (test and dev often share one), kiosks and
  * operators make rooms there too. Reconciliation touches only rooms it can prove are ours.
  */
 describe("neighbours on the same MaxConf tenant", () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(() => stack?.close());
+  const stack = sharedTestStack();
 
-  const roomNames = () => stack.simulators.maxconf.rooms().map((room) => room.name);
+  const roomNames = () =>
+    stack()
+      .simulators.maxconf.rooms()
+      .map((room) => room.name);
 
   it("a second deployment with its own database leaves our live session's room alone", async () => {
-    const app = stack.asDevice("neighbour-live");
+    const app = stack().asDevice("neighbour-live");
     const made = await app.create();
     expect(made.status).toBe(201);
     const ours = String(made.body?.room_name);
 
     const neighbour = buildService(
       {
-        ...stack.config,
+        ...stack().config,
         DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "neighbour-")), "video-api.db"),
       },
-      stack.clock,
+      stack().clock,
       (config) => sqliteStore(openBetterSqlite(config.DATABASE_PATH)),
     );
     try {
@@ -48,11 +47,11 @@ describe("neighbours on the same MaxConf tenant", () => {
   });
 
   it("deletes the room of a session of ours that is over, and counts the others", async () => {
-    const app = stack.asDevice("neighbour-ended");
+    const app = stack().asDevice("neighbour-ended");
     const made = await app.create();
     const room = String(made.body?.room_name);
     // The deletion owed at the end is lost to MaxConf (it keeps answering 500)…
-    await fetch(`${stack.urls.maxconf}/_sim/faults`, {
+    await fetch(`${stack().urls.maxconf}/_sim/faults`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({
@@ -62,14 +61,14 @@ describe("neighbours on the same MaxConf tenant", () => {
       }),
     });
     await app.call("DELETE", `/video/v2/sessions/${made.body?.session_id}`);
-    await stack.service.backgroundIdle();
+    await stack().service.backgroundIdle();
     expect(roomNames()).toContain(room);
 
     // …and reconciliation, which proves the room ours by its tag, deletes it.
-    const outcome = await stack.service.jobs.reconcileRooms.execute();
+    const outcome = await stack().service.jobs.reconcileRooms.execute();
     expect(outcome.deleted).toEqual([room]);
     expect(roomNames()).not.toContain(room);
-    const metrics = await (await fetch(`${stack.urls.api}/metrics`)).text();
+    const metrics = await (await fetch(`${stack().urls.api}/metrics`)).text();
     expect(metrics).toMatch(/rooms_unattributed \d+/);
   });
 });

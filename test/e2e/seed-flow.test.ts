@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PexipConferenceClient, type PexipEvent } from "../../adapters/pexip/index.ts";
-import { startTestStack, type TestStack } from "../support/stack.ts";
+import { sharedTestStack } from "../support/stack.ts";
 import { createWebRtcOffer } from "../support/webrtc-offer.ts";
 
 /**
@@ -8,15 +8,11 @@ import { createWebRtcOffer } from "../support/webrtc-offer.ts";
  * is asserted from what the receiving side recorded in its request journal.
  */
 describe("the seed's sequence, end to end", () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(() => stack?.close());
+  const stack = sharedTestStack();
 
   it("runs every arrow in order", async () => {
-    const { simulators, clock } = stack;
-    const app = stack.asDevice("xyz-device-code");
+    const { simulators, clock } = stack();
+    const app = stack().asDevice("xyz-device-code");
 
     // 1. app → api: POST /video/v2/sessions, the seed's form encoding.
     const created = await app.call(
@@ -50,7 +46,7 @@ describe("the seed's sequence, end to end", () => {
       device_code: app.deviceCode,
       status: "session_granted",
       queue_position: 1,
-      destination_host: new URL(stack.urls.pexip).host,
+      destination_host: new URL(stack().urls.pexip).host,
     });
     expect(Buffer.from(uuiData, "hex").toString("utf8")).toBe(session.session_id);
     const room = simulators.maxconf.rooms().find((r) => r.name === session.room_name);
@@ -150,7 +146,7 @@ describe("the seed's sequence, end to end", () => {
           .map((e) => e.status),
       )
       .toEqual([404]);
-    const pending = await stack.service.store.outbox.due(clock.now() + 3_600_000, 10);
+    const pending = await stack().service.store.outbox.due(clock.now() + 3_600_000, 10);
     expect(pending).toEqual([]);
 
     // Still exactly one token request for the whole flow.

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { startTestStack, type TestStack } from "../support/stack.ts";
+import { sharedTestStack } from "../support/stack.ts";
 
 // The shipped app's TypeScript types (bc-wallet-mobile, useVideoCallApi), as strict schemas: an
 // answer they accept is one the app can use.
@@ -66,14 +66,10 @@ const serviceHours = z.object({
 
 /** The app's requests exactly as useVideoCallApi sends them: JSON, its slashes, a device JWT. */
 describe("the shipped BCSC app's request sequence", () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(() => stack?.close());
+  const stack = sharedTestStack();
 
   it("gets answers its types accept, from availability check to the end of the session", async () => {
-    const app = stack.asDevice("a1b2c3-device-code");
+    const app = stack().asDevice("a1b2c3-device-code");
 
     const destinations = await app.call("GET", "/video/v2/destinations");
     expect(destinations.status).toBe(200);
@@ -128,6 +124,6 @@ describe("the shipped BCSC app's request sequence", () => {
     expect(ended.status).toBe(204);
     const after = await app.call("GET", `/video/v2/sessions/${session.session_id}/`);
     expect(videoSession.parse(after.body).status).toBe("session_ended");
-    await expect.poll(() => stack.simulators.maxconf.rooms().length).toBe(0);
+    await expect.poll(() => stack().simulators.maxconf.rooms().length).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { signDeviceToken } from "../../apps/shared/dev-device.ts";
 import { type StackOptions, startStack } from "../../apps/stack/stack.ts";
 import { VirtualClock } from "../../simulators/control/clock.ts";
@@ -79,3 +80,19 @@ export async function startTestStack(options: TestStackOptions = {}) {
 }
 
 export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
+
+/**
+ * One stack for all the tests of a `describe`: started before the first, closed after the last.
+ * Read it inside a test (`stack()`), once it has started.
+ */
+export function sharedTestStack(options?: TestStackOptions): () => TestStack {
+  let stack: TestStack | undefined;
+  beforeAll(async () => {
+    stack = await startTestStack(options);
+  });
+  afterAll(() => stack?.close());
+  return () => {
+    if (!stack) throw new Error("the shared test stack has not started");
+    return stack;
+  };
+}
