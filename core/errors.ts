@@ -47,6 +47,14 @@ export class UpstreamError extends Error {
   }
 }
 
+/**
+ * Thrown by a store adapter when its database cannot answer now (unreachable, timed out, lost
+ * the connection): the caller is told to retry shortly, and nothing it was not told is lost.
+ */
+export class StoreUnavailable extends Error {
+  override readonly name = "StoreUnavailable";
+}
+
 /** How an adapter runs one upstream operation: retries, backoff, circuit breaking. */
 export interface CallPolicy {
   run<T>(work: () => Promise<T>): Promise<T>;

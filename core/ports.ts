@@ -107,12 +107,18 @@ export interface Sessions {
   liveCall(sessionId: string): Promise<Call | undefined>;
 }
 
-/** Sessions whose time is up, which the background jobs look for. */
+/**
+ * Sessions nobody will move on, which the background jobs look for. An allocating session belongs
+ * to the process (the store instance) that wrote it; when that process is gone (it crashed
+ * mid-create, or stopped), nobody will finish it: it is orphaned.
+ */
 export interface StaleSessions {
   /** Live sessions whose last activity is before `cutoff`, for the given destination. */
   idleSince(destinationName: string, cutoff: number): Promise<Session[]>;
-  /** Sessions still allocating a room since before `cutoff`: their create was interrupted. */
-  allocatingSince(cutoff: number): Promise<Session[]>;
+  /** Sessions still allocating whose process is gone. */
+  orphanedAllocations(): Promise<Session[]>;
+  /** Whether this session is allocating and its process is gone. */
+  isOrphaned(sessionId: string): Promise<boolean>;
 }
 
 /** The queue of sessions waiting for an agent, per destination. */
@@ -123,10 +129,14 @@ export interface Queue {
 
 /** The room deletions owed to MaxConf (written with the change that owes them). */
 export interface RoomDeletionOutbox {
-  /** Deletions due at `now`, oldest first. */
-  due(now: number, limit: number): Promise<PendingRoomDeletion[]>;
+  /**
+   * Claims up to `limit` deletions due at `now`, oldest first, for `leaseMs`: no other process
+   * gets them until they are settled or the lease runs out (the claimer died).
+   */
+  claim(now: number, limit: number, leaseMs: number): Promise<PendingRoomDeletion[]>;
+  /** Settles a claim: done. */
   delivered(id: number, at: number): Promise<void>;
-  /** Not delivered this time: tried again from `retryAt`. */
+  /** Settles a claim: not delivered this time, tried again from `retryAt`. */
   failed(id: number, retryAt: number): Promise<void>;
   /** `listener` is told whenever a committed change owed deletions: delivery need not wait. */
   whenOwed(listener: () => void): void;
@@ -152,6 +162,20 @@ export interface Store {
   outbox: RoomDeletionOutbox;
   status: StoreStatus;
   close(): Promise<void>;
+}
+
+export type RateVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/** How many requests a caller may make: a budget per key, the same for every process. */
+export interface RateLimiter {
+  /** Takes one request from `key`'s budget, or says how long until there is one. */
+  take(key: string): Promise<RateVerdict>;
+}
+
+/** Background work that one process at a time may do (reconciling MaxConf's rooms, say). */
+export interface JobLocks {
+  /** Runs `work` unless another process is running `job` now; then answers undefined. */
+  exclusively<T>(job: string, work: () => Promise<T>): Promise<T | undefined>;
 }
 
 /** Who a bearer token proves the caller to be, or why it proves nothing. */

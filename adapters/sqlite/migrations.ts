@@ -107,6 +107,12 @@ const migrations: string[] = [
     ON sessions (destination_name, created_at, id, state, agent_reached_at)
     WHERE ${isWaiting("sessions")};
   `,
+  `
+  -- Which process (store instance) wrote an allocating session: when it is gone, the session is
+  -- orphaned. And the lease of a claimed room deletion.
+  ALTER TABLE sessions ADD COLUMN allocated_by TEXT;
+  ALTER TABLE room_deletions ADD COLUMN claimed_until INTEGER;
+  `,
 ];
 
 /** Brings the schema up to date; each step runs in its own transaction with its version bump. */

@@ -18,19 +18,33 @@ export class SqliteRoomDeletionOutbox implements RoomDeletionOutbox {
     private readonly commits: GroupCommit,
   ) {
     this.sql = {
-      due: db.prepare(
-        `SELECT id, room_name, attempts FROM room_deletions
-         WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
+      claim: db.prepare(
+        `UPDATE room_deletions SET claimed_until = ? WHERE id IN (
+           SELECT id FROM room_deletions
+           WHERE delivered_at IS NULL AND next_attempt_at <= ?
+             AND (claimed_until IS NULL OR claimed_until <= ?)
+           ORDER BY next_attempt_at, id LIMIT ?)
+         RETURNING id, room_name, attempts, next_attempt_at`,
       ),
-      delivered: db.prepare(`UPDATE room_deletions SET delivered_at = ? WHERE id = ?`),
+      delivered: db.prepare(
+        `UPDATE room_deletions SET delivered_at = ?, claimed_until = NULL WHERE id = ?`,
+      ),
       failed: db.prepare(
-        `UPDATE room_deletions SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?`,
+        `UPDATE room_deletions SET attempts = attempts + 1, next_attempt_at = ?,
+           claimed_until = NULL WHERE id = ?`,
       ),
     };
   }
 
-  async due(now: number, limit: number): Promise<PendingRoomDeletion[]> {
-    return this.sql.due.all(now, limit).map((row) => pendingRow.parse(row));
+  async claim(now: number, limit: number, leaseMs: number): Promise<PendingRoomDeletion[]> {
+    const rows = await this.commits.write(true, () =>
+      this.sql.claim.all(now + leaseMs, now, now, limit),
+    );
+    // RETURNING gives no order: oldest first, as claimed.
+    return rows
+      .map((row) => ({ row: pendingRow.parse(row), due: Number(row.next_attempt_at) }))
+      .sort((a, b) => a.due - b.due || a.row.id - b.row.id)
+      .map(({ row }) => row);
   }
 
   async delivered(id: number, at: number): Promise<void> {

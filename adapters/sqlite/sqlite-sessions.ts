@@ -11,13 +11,15 @@ export class SqliteSessions implements Sessions {
   constructor(
     db: SqlDatabase,
     private readonly commits: GroupCommit,
+    /** This store's id: an allocating session it writes is its own. */
+    private readonly owner: string,
     /** Called once a committed change owed room deletions. */
     private readonly deletionsOwed: () => void,
   ) {
     const prepare = (text: string) => db.prepare(text);
     this.sql = {
       insertSession: prepare(
-        `INSERT INTO sessions (${sessionColumns}) VALUES (${placeholders(16)})`,
+        `INSERT INTO sessions (${sessionColumns}, allocated_by) VALUES (${placeholders(17)})`,
       ),
       // Counting stops at the limit asked about: a full destination is known without counting all.
       countLiveAt: prepare(
@@ -79,7 +81,8 @@ export class SqliteSessions implements Sessions {
       ) {
         return { kind: "destination_full" };
       }
-      this.sql.insertSession.run(...sessionValues(session));
+      const owner = session.state === "allocating" ? this.owner : null;
+      this.sql.insertSession.run(...sessionValues(session), owner);
       this.insertEvent(event);
       return { kind: "inserted" };
     });

@@ -10,9 +10,11 @@ import { SqliteStaleSessions } from "./sqlite-stale-sessions.ts";
 export function sqliteStore(db: SqlDatabase): Store {
   const commits = new GroupCommit(db);
   const outbox = new SqliteRoomDeletionOutbox(db, commits);
+  // This process, as the owner of the creates it has under way.
+  const owner = crypto.randomUUID();
   return {
-    sessions: new SqliteSessions(db, commits, () => outbox.owed()),
-    staleSessions: new SqliteStaleSessions(db),
+    sessions: new SqliteSessions(db, commits, owner, () => outbox.owed()),
+    staleSessions: new SqliteStaleSessions(db, owner),
     queue: new SqliteQueue(db),
     outbox,
     status: new SqliteStoreStatus(db),

@@ -52,7 +52,6 @@ export const serviceConfigSchema = z
     BCSC_CLIENT_JWKS_UNKNOWN_SECONDS: z.coerce.number().int().positive().default(60),
     BCSC_CLIENT_JWKS_FETCHES_PER_MINUTE: z.coerce.number().int().positive().default(300),
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
-    RECONCILE_GRACE_SECONDS: z.coerce.number().int().positive().default(30),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
     CLIENT_MAX_LIVE_SESSIONS: z.coerce.number().int().positive().default(1),
     VIDEO_CONFIG_FILE: z.string().min(1).optional(),

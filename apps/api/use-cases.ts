@@ -3,7 +3,6 @@ import { VideoConfigFile } from "../../adapters/config/video-config-file.ts";
 import { randomIds } from "../../adapters/crypto/random-ids.ts";
 import type { Clock, Rooms, Store } from "../../core/ports.ts";
 import {
-  AllocationsHere,
   type BackgroundJobs,
   CreateSession,
   DeliverRoomDeletions,
@@ -32,15 +31,23 @@ export function wireUseCases(config: ServiceConfig, clock: Clock, store: Store, 
   });
   const { sessions, staleSessions, queue, outbox } = store;
   const serviceHours = () => videoConfig.serviceHours();
-  // A session's changes made here take turns; rooms being made here are not "interrupted".
+  // A session's changes made here take turns.
   const sessionTurns = new OneAtATime();
-  const allocations = new AllocationsHere();
 
   const useCases: VideoSessionUseCases = {
     createSession: new CreateSession(
-      { sessions, queue, rooms, destinations: videoConfig, serviceHours, clock, ids: randomIds },
+      {
+        sessions,
+        staleSessions,
+        queue,
+        rooms,
+        destinations: videoConfig,
+        serviceHours,
+        clock,
+        ids: randomIds,
+      },
       { livePerClient: config.CLIENT_MAX_LIVE_SESSIONS },
-      { perDevice: new SingleFlight(), allocations },
+      new SingleFlight(),
     ),
     getSession: new GetSession({ sessions, queue }),
     updateSession: new UpdateSession({ sessions, queue, clock }, sessionTurns),
@@ -54,11 +61,7 @@ export function wireUseCases(config: ServiceConfig, clock: Clock, store: Store, 
       { sessions, staleSessions, destinations: videoConfig, clock },
       sessionTurns,
     ),
-    reconcileRooms: new ReconcileRooms(
-      { sessions, staleSessions, rooms, clock },
-      { graceMs: config.RECONCILE_GRACE_SECONDS * 1000 },
-      allocations,
-    ),
+    reconcileRooms: new ReconcileRooms({ sessions, staleSessions, rooms, clock }),
   };
   return { useCases, jobs };
 }

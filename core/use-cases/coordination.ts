@@ -37,22 +37,3 @@ export class OneAtATime {
     return result;
   }
 }
-
-/** The sessions this process is allocating a room for right now: slow, not interrupted. */
-export class AllocationsHere {
-  private readonly ids = new Set<string>();
-
-  /** Marks `sessionId` as allocating here while `work` runs. */
-  async during<T>(sessionId: string, work: () => Promise<T>): Promise<T> {
-    this.ids.add(sessionId);
-    try {
-      return await work();
-    } finally {
-      this.ids.delete(sessionId);
-    }
-  }
-
-  has(sessionId: string): boolean {
-    return this.ids.has(sessionId);
-  }
-}

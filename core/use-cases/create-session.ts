@@ -1,5 +1,5 @@
 import { fail, ok, type Result, UpstreamError } from "../errors.ts";
-import type { DeviceIdentity, Session } from "../model.ts";
+import { type DeviceIdentity, isLive, type Session } from "../model.ts";
 import type {
   Clock,
   CurrentServiceHours,
@@ -8,11 +8,13 @@ import type {
   Queue,
   Rooms,
   Sessions,
+  StaleSessions,
 } from "../ports.ts";
 import { availabilityAt } from "../service-hours.ts";
 import { stepSession } from "../statechart.ts";
-import type { AllocationsHere, SingleFlight } from "./coordination.ts";
+import type { SingleFlight } from "./coordination.ts";
 import { changeOf, sessionEvent } from "./session-changes.ts";
+import { failInterrupted } from "./session-transition.ts";
 import { type SessionView, viewOf } from "./session-views.ts";
 
 export interface CreatedSession extends SessionView {
@@ -22,6 +24,7 @@ export interface CreatedSession extends SessionView {
 
 export interface CreatePorts {
   sessions: Sessions;
+  staleSessions: StaleSessions;
   queue: Queue;
   rooms: Rooms;
   destinations: Destinations;
@@ -30,11 +33,13 @@ export interface CreatePorts {
   ids: Ids;
 }
 
-/** What the creates of one process share: each device's create under way, and the rooms being made. */
-export interface CreateCoordination {
-  perDevice: SingleFlight<Result<CreatedSession>>;
-  allocations: AllocationsHere;
-}
+/**
+ * Another process may be making the device's session: it is waited for, its answer polled this
+ * often, for at most this long (a create's upstream calls are bounded well below it).
+ */
+const pollMs = 50;
+const longestWaitMs = 15_000;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const utf8 = new TextEncoder();
 export const toHex = (text: string) =>
@@ -49,19 +54,22 @@ export class CreateSession {
   constructor(
     private readonly ports: CreatePorts,
     private readonly settings: { livePerClient: number },
-    private readonly coordination: CreateCoordination,
+    /** Concurrent creates of one device in this process share one attempt. */
+    private readonly perDevice: SingleFlight<Result<CreatedSession>>,
   ) {}
 
   async execute(identity: DeviceIdentity): Promise<Result<CreatedSession>> {
     const key = `${identity.clientId}\n${identity.deviceCode}`;
-    const { result, shared } = this.coordination.perDevice.run(key, () =>
-      this.createOnce(identity),
-    );
+    const { result, shared } = this.perDevice.run(key, () => this.createOnce(identity, true));
     const outcome = await result;
     return shared && outcome.ok ? ok({ ...outcome.value, created: false }) : outcome;
   }
 
-  private async createOnce(identity: DeviceIdentity): Promise<Result<CreatedSession>> {
+  /** `again`: whether this attempt may begin anew once an earlier one turns out to have failed. */
+  private async createOnce(
+    identity: DeviceIdentity,
+    again: boolean,
+  ): Promise<Result<CreatedSession>> {
     const { sessions, clock, ids, destinations, serviceHours } = this.ports;
     const destination = destinations.forNewSession(identity);
     const now = clock.now();
@@ -84,24 +92,22 @@ export class CreateSession {
     if (!availability.open) return this.notGranted(requested, availability.reason);
 
     const allocating = { ...requested, state: this.next(requested, "ALLOCATE") };
-    return this.coordination.allocations.during(id, async () => {
-      // A device's live session is found by the insert, in the same transaction.
-      const insertion = await sessions.insert(
-        allocating,
-        sessionEvent(allocating, allocating.state, identity.clientId, now),
-        { perClient: this.settings.livePerClient, perDestination: destination.maxActiveSessions },
-      );
-      switch (insertion.kind) {
-        case "existing":
-          return this.existing(insertion.session);
-        case "client_full":
-          return fail({ kind: "live_session_limit", limit: this.settings.livePerClient });
-        case "destination_full":
-          return this.notGranted(requested, "max_active_sessions");
-        case "inserted":
-          return this.allocate(allocating);
-      }
-    });
+    // A device's live session is found by the insert, in the same transaction.
+    const insertion = await sessions.insert(
+      allocating,
+      sessionEvent(allocating, allocating.state, identity.clientId, now),
+      { perClient: this.settings.livePerClient, perDestination: destination.maxActiveSessions },
+    );
+    switch (insertion.kind) {
+      case "existing":
+        return this.existing(insertion.session, identity, again);
+      case "client_full":
+        return fail({ kind: "live_session_limit", limit: this.settings.livePerClient });
+      case "destination_full":
+        return this.notGranted(requested, "max_active_sessions");
+      case "inserted":
+        return this.allocate(allocating);
+    }
   }
 
   private async allocate(allocating: Session): Promise<Result<CreatedSession>> {
@@ -121,7 +127,7 @@ export class CreateSession {
     const session: Session = { ...requested, state: this.next(requested, "DENY"), reason };
     const event = sessionEvent(session, session.state, session.clientId, session.createdAt);
     const insertion = await this.ports.sessions.insert(session, event);
-    if (insertion.kind === "existing") return this.existing(insertion.session);
+    if (insertion.kind === "existing") return this.existing(insertion.session, requested, false);
     return ok({ session, queuePosition: 0, created: true });
   }
 
@@ -131,10 +137,31 @@ export class CreateSession {
     return step.next;
   }
 
-  private async existing(session: Session): Promise<Result<CreatedSession>> {
-    // A session still allocating in another process is not ready to be shown.
-    if (session.state === "allocating") return fail({ kind: "busy" });
-    return ok({ ...(await viewOf(this.ports.queue, session)), created: false });
+  /**
+   * The device's live session, answered again. One another process is still making is waited for;
+   * one whose process is gone (orphaned) is failed, and the create begins anew.
+   */
+  private async existing(
+    session: Session,
+    identity: DeviceIdentity,
+    again: boolean,
+  ): Promise<Result<CreatedSession>> {
+    const { sessions, staleSessions, clock } = this.ports;
+    let current: Session | undefined = session;
+    for (let waited = 0; current?.state === "allocating"; waited += pollMs) {
+      if (waited >= longestWaitMs) return fail({ kind: "busy" });
+      if (await staleSessions.isOrphaned(current.id)) {
+        await failInterrupted(sessions, current, clock.now());
+        return again ? this.createOnce(identity, false) : fail({ kind: "busy" });
+      }
+      await pause(pollMs);
+      current = await sessions.get(current.id);
+    }
+    if (!current || !isLive(current.state)) {
+      // The attempt being waited for failed: the device has no live session now.
+      return again ? this.createOnce(identity, false) : fail({ kind: "busy" });
+    }
+    return ok({ ...(await viewOf(this.ports.queue, current)), created: false });
   }
 
   private async settle(

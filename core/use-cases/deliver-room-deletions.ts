@@ -1,14 +1,17 @@
 import type { Clock, PendingRoomDeletion, RoomDeletionOutbox, Rooms } from "../ports.ts";
 
-/** Owed deletions read at a time, and how many of them are sent to MaxConf at once. */
-const pageSize = 64;
+/** Owed deletions claimed at a time, and how many of them are sent to MaxConf at once. */
+const pageSize = 32;
 const concurrency = 8;
+/** Long enough for a page to be worked through; past it, another process may take it over. */
+const leaseMs = 120_000;
 const maxBackoffMs = 5 * 60_000;
 
 /**
  * Delivers the owed room deletions to MaxConf, as fast as it takes them: page after page, a few at
  * a time, until none is due or MaxConf refuses one (then the round ends; the rest keep their turn).
- * A failed one is retried later with exponential backoff, never dropped. Returns how many were
+ * Each page is claimed, so several processes share the work without doing any of it twice. A
+ * failed one is retried later with exponential backoff, never dropped. Returns how many were
  * delivered.
  */
 export class DeliverRoomDeletions {
@@ -17,7 +20,7 @@ export class DeliverRoomDeletions {
   async execute(): Promise<number> {
     let delivered = 0;
     for (;;) {
-      const due = await this.ports.outbox.due(this.ports.clock.now(), pageSize);
+      const due = await this.ports.outbox.claim(this.ports.clock.now(), pageSize, leaseMs);
       const outcomes = await eachAtMost(concurrency, due, (pending) => this.deliver(pending));
       delivered += outcomes.filter(Boolean).length;
       if (due.length < pageSize || outcomes.includes(false)) return delivered;

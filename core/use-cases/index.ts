@@ -8,11 +8,11 @@ import type { ReportCall } from "./report-call.ts";
 import type { GetSession } from "./session-views.ts";
 import type { UpdateSession } from "./update-session.ts";
 
-export { AllocationsHere, OneAtATime, SingleFlight } from "./coordination.ts";
+export { OneAtATime, SingleFlight } from "./coordination.ts";
 export { type CreatedSession, CreateSession } from "./create-session.ts";
 export { DeliverRoomDeletions } from "./deliver-room-deletions.ts";
 export { ExpireIdleSessions } from "./expire-idle-sessions.ts";
-export { ReconcileRooms, type ReconcileSettings, type Reconciliation } from "./reconcile-rooms.ts";
+export { ReconcileRooms, type Reconciliation } from "./reconcile-rooms.ts";
 export { type CallTarget, ReportCall, type ReportedCall } from "./report-call.ts";
 export { GetSession, type SessionView } from "./session-views.ts";
 export { type SessionCommand, UpdateSession } from "./update-session.ts";

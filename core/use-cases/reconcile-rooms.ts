@@ -1,17 +1,10 @@
 import { isLive, type Session } from "../model.ts";
 import type { Clock, ListedRoom, Rooms, Sessions, StaleSessions } from "../ports.ts";
-import { stepSession } from "../statechart.ts";
-import type { AllocationsHere } from "./coordination.ts";
 import { toHex } from "./create-session.ts";
-import { changeOf, sessionEvent } from "./session-changes.ts";
+import { failInterrupted } from "./session-transition.ts";
 
 const roomsBetweenBreaks = 100;
 const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-export interface ReconcileSettings {
-  /** How long a create may stay allocating before it counts as interrupted. */
-  graceMs: number;
-}
 
 export interface Reconciliation {
   interrupted: number;
@@ -21,8 +14,9 @@ export interface Reconciliation {
 }
 
 /**
- * Makes MaxConf's rooms match our sessions. A create interrupted by a crash or a timeout leaves a
- * session `allocating` (marked failed here) and perhaps a room nobody will use; such rooms, and
+ * Makes MaxConf's rooms match our sessions. A create interrupted by a crash leaves a session
+ * `allocating` that nobody will finish (orphaned: marked failed here) and perhaps a room nobody will
+ * use; such rooms, those MaxConf made after a create gave up waiting, and
  * the rooms of sessions that are over, are deleted. The tenant is shared (other deployments, kiosks,
  * operators), so only a room that is provably ours is ever touched: MaxConf writes the uuiData it
  * was created with into its tag, and that must name a session in our store. Runs at start and
@@ -36,9 +30,6 @@ export class ReconcileRooms {
       rooms: Rooms;
       clock: Clock;
     },
-    private readonly settings: ReconcileSettings,
-    /** Sessions this process is still allocating a room for: slow, not interrupted. */
-    private readonly allocations: AllocationsHere,
   ) {}
 
   async execute(): Promise<Reconciliation> {
@@ -68,16 +59,9 @@ export class ReconcileRooms {
 
   private async failInterruptedCreates(): Promise<number> {
     const { sessions, staleSessions, clock } = this.ports;
-    const at = clock.now();
     let failed = 0;
-    for (const session of await staleSessions.allocatingSince(at - this.settings.graceMs)) {
-      if (this.allocations.has(session.id)) continue;
-      const step = stepSession(session.state, { type: "ROOM_FAILED" });
-      if (!step.allowed) continue;
-      const change = changeOf(session, { state: step.next, reason: "interrupted", statusAt: at }, [
-        sessionEvent(session, step.next, "system", at),
-      ]);
-      if (await sessions.save(change)) failed++;
+    for (const session of await staleSessions.orphanedAllocations()) {
+      if (await failInterrupted(sessions, session, clock.now())) failed++;
     }
     return failed;
   }

@@ -41,3 +41,17 @@ export function hangUp(call: Call, actor: string, at: number, events: SessionEve
   events.push(callEvent(call, step.next, actor, at));
   return { ...call, state: step.next, statusAt: at };
 }
+
+/** An orphaned create (its process is gone) fails as interrupted; false when it moved on. */
+export async function failInterrupted(
+  sessions: Sessions,
+  session: Session,
+  at: number,
+): Promise<boolean> {
+  const step = stepSession(session.state, { type: "ROOM_FAILED" });
+  if (!step.allowed) return false;
+  const change = changeOf(session, { state: step.next, reason: "interrupted", statusAt: at }, [
+    sessionEvent(session, step.next, "system", at),
+  ]);
+  return sessions.save(change);
+}

@@ -41,7 +41,7 @@ describe("the SQLite store", () => {
   it("runs in WAL mode and migrates idempotently", () => {
     const { db } = openStore();
     expect(db.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
-    expect(migrate(db)).toBe(3);
+    expect(migrate(db)).toBe(4);
   });
 
   it("counts a place in the queue from the index alone", () => {
@@ -137,13 +137,13 @@ describe("the SQLite store", () => {
       events: [],
       roomDeletions: ["room-a"],
     });
-    const pending = await outbox.due(5000, 10);
+    const pending = await outbox.claim(5000, 10, 0);
     expect(pending).toMatchObject([{ roomName: "room-a", attempts: 0 }]);
     await outbox.failed(pending[0]?.id ?? 0, 9000);
-    expect(await outbox.due(5000, 10)).toEqual([]);
-    expect(await outbox.due(9000, 10)).toMatchObject([{ attempts: 1 }]);
+    expect(await outbox.claim(5000, 10, 0)).toEqual([]);
+    expect(await outbox.claim(9000, 10, 0)).toMatchObject([{ attempts: 1 }]);
     await outbox.delivered(pending[0]?.id ?? 0, 9000);
-    expect(await outbox.due(99_000, 10)).toEqual([]);
+    expect(await outbox.claim(99_000, 10, 0)).toEqual([]);
   });
 
   it("places waiting sessions in creation order and skips those with an agent", async () => {

@@ -6,32 +6,56 @@ import { applyDurabilitySettings, type SqlDatabase } from "../../adapters/sqlite
 import { migrate } from "../../adapters/sqlite/migrations.ts";
 import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import type { Store } from "../../core/ports.ts";
+import { InMemoryData } from "./fakes/in-memory-sessions.ts";
 import { inMemoryStore } from "./fakes/in-memory-store.ts";
 import type { Instance } from "./harness.ts";
 import { outboxContract } from "./store/outbox.contract.ts";
 import { queueContract } from "./store/queue.contract.ts";
 import { sessionsContract } from "./store/sessions.contract.ts";
 import { staleSessionsContract } from "./store/stale-sessions.contract.ts";
+import type { StoreControls } from "./store/store-fixtures.ts";
 import { storeStatusContract } from "./store/store-status.contract.ts";
 import { contractTargets } from "./targets.ts";
 
-/** A fresh database file per case, in a folder removed afterwards. */
-function sqliteTarget(open: (path: string) => SqlDatabase) {
-  return async (): Promise<Instance<Store, never>> => {
-    const dir = mkdtempSync(join(tmpdir(), "contract-store-"));
-    const store = sqliteStore(open(join(dir, "sessions.db")));
-    return {
-      subject: store,
-      close: async () => {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
+/** The store, and the other stores a case opens on its database, all closed afterwards. */
+function instance(
+  open: () => Store,
+  cleanUp: () => Promise<void> = async () => {},
+): Instance<Store, StoreControls> {
+  const opened = [open()];
+  return {
+    subject: opened[0] as Store,
+    controls: {
+      anotherProcess: async () => {
+        const another = open();
+        opened.push(another);
+        return another;
       },
-    };
+    },
+    close: async () => {
+      // A case may have closed one already (a process that went away).
+      await Promise.all(opened.map((store) => store.close().catch(() => {})));
+      await cleanUp();
+    },
   };
 }
 
-const targets = contractTargets<Store, never>("store", {
-  "store-fake": async () => ({ subject: inMemoryStore(), close: async () => {} }),
+/** A fresh database file per case, in a folder removed afterwards. */
+function sqliteTarget(open: (path: string) => SqlDatabase) {
+  return async (): Promise<Instance<Store, StoreControls>> => {
+    const dir = mkdtempSync(join(tmpdir(), "contract-store-"));
+    return instance(
+      () => sqliteStore(open(join(dir, "sessions.db"))),
+      async () => rmSync(dir, { recursive: true, force: true }),
+    );
+  };
+}
+
+const targets = contractTargets<Store, StoreControls>("store", {
+  "store-fake": async () => {
+    const data = new InMemoryData();
+    return instance(() => inMemoryStore(data));
+  },
   "store-sqlite": sqliteTarget((path) => openBetterSqlite(path, "NORMAL")),
   // Opened as adapters/sqlite/node-sqlite.ts does, which only the Deno entry may import.
   "store-node-sqlite": sqliteTarget((path) => {

@@ -146,7 +146,7 @@ describe("the seed's sequence, end to end", () => {
           .map((e) => e.status),
       )
       .toEqual([404]);
-    const pending = await stack().service.store.outbox.due(clock.now() + 3_600_000, 10);
+    const pending = await stack().service.store.outbox.claim(clock.now() + 3_600_000, 10, 0);
     expect(pending).toEqual([]);
 
     // Still exactly one token request for the whole flow.

@@ -60,7 +60,6 @@ describe("crash: SIGKILL under load, restart on the same database", () => {
       // One client plays a thousand installations here.
       CLIENT_MAX_LIVE_SESSIONS: "100000",
       RECONCILE_INTERVAL_SECONDS: "1",
-      RECONCILE_GRACE_SECONDS: "1",
     };
   });
   afterAll(async () => {

@@ -123,7 +123,6 @@ describe("fault matrix: each upstream × each fault, through the simulators' con
         configure: () => ({
           UPSTREAM_TIMEOUT_MS: "300",
           RECONCILE_INTERVAL_SECONDS: "10",
-          RECONCILE_GRACE_SECONDS: "30",
         }),
         beforeService: async (urls) => {
           simUrl = urls[testCase.upstream];

@@ -52,7 +52,7 @@ describe("delivering owed room deletions", () => {
     expect(new Set(maxconf.deleted).size).toBe(2000);
     expect(maxconf.mostAtOnce()).toBeGreaterThan(1);
     expect(maxconf.mostAtOnce()).toBeLessThanOrEqual(8);
-    expect(await store.outbox.due(T0 + 1, 10)).toEqual([]);
+    expect(await store.outbox.claim(T0 + 1, 10, 0)).toEqual([]);
   });
 
   it("ends the run when MaxConf refuses, keeping every refused deletion for later", async () => {
@@ -67,7 +67,7 @@ describe("delivering owed room deletions", () => {
     const delivered = await deliver.execute();
     expect(delivered).toBeLessThan(200);
     expect(maxconf.deleted).not.toContain("room-s3");
-    const later = await store.outbox.due(T0 + 10 * 60_000, 1000);
+    const later = await store.outbox.claim(T0 + 10 * 60_000, 1000, 0);
     expect(later.map((p) => p.roomName)).toContain("room-s3");
     expect(later).toHaveLength(200 - delivered);
   });

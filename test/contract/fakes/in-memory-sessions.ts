@@ -21,12 +21,15 @@ interface StoredCall extends Call {
 export interface RoomDeletion extends PendingRoomDeletion {
   nextAttemptAt: number;
   deliveredAt?: number;
+  claimedUntil?: number;
 }
 
 /** What an in-memory store holds: shared by its ports, as one database would be. */
 export class InMemoryData {
   readonly sessions = new Map<string, Session>();
   readonly calls = new Map<string, StoredCall>();
+  /** Which store instance (process) wrote each allocating session. */
+  readonly allocatedBy = new Map<string, string>();
   readonly deletions: RoomDeletion[] = [];
   /** The audit trail, for a test to read (the ports offer no read of it). */
   readonly events: SessionEvent[] = [];
@@ -47,7 +50,11 @@ const endedCall = (call: Call) => call.state === "call_ended" || call.state === 
  * a change or none of it written, and the same orderings. Answers are copies, as rows would be.
  */
 export class InMemorySessions implements Sessions {
-  constructor(private readonly data = new InMemoryData()) {}
+  constructor(
+    private readonly data: InMemoryData,
+    /** The store instance writing: an allocating session it inserts is its own. */
+    private readonly owner: string,
+  ) {}
 
   get #sessions() {
     return this.data.sessions;
@@ -74,6 +81,7 @@ export class InMemorySessions implements Sessions {
     if (event.sessionId !== session.id && !this.#sessions.has(event.sessionId))
       throw new Error(`no session ${event.sessionId}`);
     this.#sessions.set(session.id, structuredClone(session));
+    if (session.state === "allocating") this.data.allocatedBy.set(session.id, this.owner);
     this.data.events.push({ ...event });
     return { kind: "inserted" };
   }

@@ -31,7 +31,10 @@ class InMemoryQueue implements Queue {
 }
 
 class InMemoryStaleSessions implements StaleSessions {
-  constructor(private readonly data: InMemoryData) {}
+  constructor(
+    private readonly data: InMemoryData,
+    private readonly owner: string,
+  ) {}
 
   async idleSince(destinationName: string, cutoff: number): Promise<Session[]> {
     return this.data.where(
@@ -42,25 +45,42 @@ class InMemoryStaleSessions implements StaleSessions {
     );
   }
 
-  async allocatingSince(cutoff: number): Promise<Session[]> {
-    return this.data.where((s) => s.state === "allocating" && s.createdAt < cutoff);
+  async orphanedAllocations(): Promise<Session[]> {
+    return this.data.where((s) => this.#orphaned(s));
+  }
+
+  async isOrphaned(sessionId: string): Promise<boolean> {
+    const session = this.data.sessions.get(sessionId);
+    return session !== undefined && this.#orphaned(session);
+  }
+
+  #orphaned(session: Session): boolean {
+    return session.state === "allocating" && this.data.allocatedBy.get(session.id) !== this.owner;
   }
 }
 
 class InMemoryOutbox implements RoomDeletionOutbox {
   constructor(private readonly data: InMemoryData) {}
 
-  async due(now: number, limit: number): Promise<PendingRoomDeletion[]> {
-    return this.data.deletions
-      .filter((d) => d.deliveredAt === undefined && d.nextAttemptAt <= now)
+  async claim(now: number, limit: number, leaseMs: number): Promise<PendingRoomDeletion[]> {
+    const claimed = this.data.deletions
+      .filter(
+        (d) =>
+          d.deliveredAt === undefined &&
+          d.nextAttemptAt <= now &&
+          (d.claimedUntil === undefined || d.claimedUntil <= now),
+      )
       .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
-      .slice(0, limit)
-      .map(({ id, roomName, attempts }) => ({ id, roomName, attempts }));
+      .slice(0, limit);
+    for (const deletion of claimed) deletion.claimedUntil = now + leaseMs;
+    return claimed.map(({ id, roomName, attempts }) => ({ id, roomName, attempts }));
   }
 
   async delivered(id: number, at: number): Promise<void> {
     const deletion = this.data.deletions.find((d) => d.id === id);
-    if (deletion) deletion.deliveredAt = at;
+    if (!deletion) return;
+    deletion.deliveredAt = at;
+    deletion.claimedUntil = undefined;
   }
 
   async failed(id: number, retryAt: number): Promise<void> {
@@ -68,6 +88,7 @@ class InMemoryOutbox implements RoomDeletionOutbox {
     if (!deletion) return;
     deletion.attempts++;
     deletion.nextAttemptAt = retryAt;
+    deletion.claimedUntil = undefined;
   }
 
   whenOwed(listener: () => void): void {
@@ -96,13 +117,15 @@ class InMemoryStoreStatus implements StoreStatus {
  * The store in memory, with the SQLite store's semantics (the same contract suites): one live
  * session per device and the live limits checked atomically on insert, saves refused on a stale
  * version, all of a change or none of it written, and the same orderings. Answers are copies, as
- * rows would be. `data` is there for a test to read (the audit trail, say).
+ * rows would be. `data` is there for a test to read (the audit trail, say); two stores on one
+ * `data` are two processes sharing a database.
  */
 export function inMemoryStore(data = new InMemoryData()): Store & { data: InMemoryData } {
+  const owner = crypto.randomUUID();
   return {
     data,
-    sessions: new InMemorySessions(data),
-    staleSessions: new InMemoryStaleSessions(data),
+    sessions: new InMemorySessions(data, owner),
+    staleSessions: new InMemoryStaleSessions(data, owner),
     queue: new InMemoryQueue(data),
     outbox: new InMemoryOutbox(data),
     status: new InMemoryStoreStatus(data),

@@ -2,9 +2,10 @@ import { expect } from "vitest";
 import type { Store } from "../../../core/ports.ts";
 import { aSession, T0 } from "../../support/builders.ts";
 import { contractSuite } from "../harness.ts";
+import type { StoreControls } from "./store-fixtures.ts";
 import { inserted, saved } from "./store-fixtures.ts";
 
-export const queueContract = contractSuite<Store, never>([
+export const queueContract = contractSuite<Store, StoreControls>([
   {
     name: "queue positions: waiting sessions in creation order, ties by id, per destination",
     async run(store) {

@@ -3,9 +3,10 @@ import type { Session } from "../../../core/model.ts";
 import type { Store } from "../../../core/ports.ts";
 import { aCall, anEvent, aSession, T0 } from "../../support/builders.ts";
 import { contractSuite } from "../harness.ts";
+import type { StoreControls } from "./store-fixtures.ts";
 import { inserted, saved } from "./store-fixtures.ts";
 
-export const sessionsContract = contractSuite<Store, never>([
+export const sessionsContract = contractSuite<Store, StoreControls>([
   {
     name: "stores a session and reads it back as it was stored",
     async run(store) {
@@ -23,7 +24,7 @@ export const sessionsContract = contractSuite<Store, never>([
       expect(await store.sessions.get("nope")).toBeUndefined();
       expect(await store.sessions.getCall("nope", "nope")).toBeUndefined();
       expect(await store.sessions.liveCall("nope")).toBeUndefined();
-      expect(await store.outbox.due(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+      expect(await store.outbox.claim(Number.MAX_SAFE_INTEGER, 10, 0)).toEqual([]);
     },
   },
   {
@@ -138,7 +139,7 @@ export const sessionsContract = contractSuite<Store, never>([
       expect(stale).toBe(false);
       expect(await store.sessions.get("a")).toEqual(v2);
       expect(await store.sessions.getCall("a", "cc1")).toBeUndefined();
-      expect(await store.outbox.due(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+      expect(await store.outbox.claim(Number.MAX_SAFE_INTEGER, 10, 0)).toEqual([]);
       expect(
         await store.sessions.save({ session: aSession("x"), expectedVersion: 1, events: [] }),
       ).toBe(false);

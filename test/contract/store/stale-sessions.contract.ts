@@ -2,9 +2,10 @@ import { expect } from "vitest";
 import type { Store } from "../../../core/ports.ts";
 import { aSession, T0 } from "../../support/builders.ts";
 import { contractSuite } from "../harness.ts";
+import type { StoreControls } from "./store-fixtures.ts";
 import { ids, inserted, saved } from "./store-fixtures.ts";
 
-export const staleSessionsContract = contractSuite<Store, never>([
+export const staleSessionsContract = contractSuite<Store, StoreControls>([
   {
     name: "idleSince: granted or started sessions of the destination inactive before the cutoff",
     async run(store) {
@@ -23,13 +24,30 @@ export const staleSessionsContract = contractSuite<Store, never>([
     },
   },
   {
-    name: "allocatingSince: sessions still allocating, created before the cutoff",
+    name: "a process's own allocations are never orphaned, however old",
     async run(store) {
       const allocating = { state: "allocating" as const, room: undefined };
-      await inserted(store, aSession("old", { ...allocating, createdAt: T0 - 1 }));
-      await inserted(store, aSession("new", { ...allocating, createdAt: T0 }));
+      await inserted(store, aSession("mine", { ...allocating, createdAt: 0 }));
       await inserted(store, aSession("granted", { createdAt: 0 }));
-      expect(ids(await store.staleSessions.allocatingSince(T0))).toEqual(["old"]);
+      expect(await store.staleSessions.orphanedAllocations()).toEqual([]);
+      expect(await store.staleSessions.isOrphaned("mine")).toBe(false);
+      expect(await store.staleSessions.isOrphaned("granted")).toBe(false);
+      expect(await store.staleSessions.isOrphaned("nobody")).toBe(false);
+    },
+  },
+  {
+    name: "allocations left by a process that is gone are orphaned, once, until settled",
+    needs: "a second process on the database",
+    async run(store, controls) {
+      const gone = await controls.anotherProcess();
+      const allocating = { state: "allocating" as const, room: undefined };
+      const left = await inserted(gone, aSession("left", allocating));
+      await gone.close();
+      expect(ids(await store.staleSessions.orphanedAllocations())).toEqual(["left"]);
+      expect(await store.staleSessions.isOrphaned("left")).toBe(true);
+      await saved(store, left, { state: "session_failed", reason: "interrupted" });
+      expect(await store.staleSessions.orphanedAllocations()).toEqual([]);
+      expect(await store.staleSessions.isOrphaned("left")).toBe(false);
     },
   },
 ]);

@@ -3,6 +3,12 @@ import type { Session } from "../../../core/model.ts";
 import type { LiveLimits, SessionChange, Store } from "../../../core/ports.ts";
 import { anEvent } from "../../support/builders.ts";
 
+/** What every store target lets a case do besides using the store. */
+export interface StoreControls {
+  /** A second process on the same database: another store instance, closed with the case. */
+  anotherProcess(): Promise<Store>;
+}
+
 /** Inserts `s`; the insert must be accepted. */
 export async function inserted(store: Store, s: Session, limits?: LiveLimits): Promise<Session> {
   expect(await store.sessions.insert(s, anEvent(s), limits)).toEqual({ kind: "inserted" });

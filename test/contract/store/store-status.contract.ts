@@ -2,9 +2,10 @@ import { expect } from "vitest";
 import type { Store } from "../../../core/ports.ts";
 import { aSession } from "../../support/builders.ts";
 import { contractSuite } from "../harness.ts";
+import type { StoreControls } from "./store-fixtures.ts";
 import { inserted, saved } from "./store-fixtures.ts";
 
-export const storeStatusContract = contractSuite<Store, never>([
+export const storeStatusContract = contractSuite<Store, StoreControls>([
   {
     name: "a store that is open takes writes",
     async run(store) {
@@ -22,7 +23,7 @@ export const storeStatusContract = contractSuite<Store, never>([
         sessionsByState: { session_granted: 1, session_ended: 1 },
         pendingRoomDeletions: 1,
       });
-      const [owed] = await store.outbox.due(Number.MAX_SAFE_INTEGER, 10);
+      const [owed] = await store.outbox.claim(Number.MAX_SAFE_INTEGER, 10, 0);
       await store.outbox.delivered(owed?.id ?? 0, Date.now());
       expect((await store.status.counts()).pendingRoomDeletions).toBe(0);
     },
