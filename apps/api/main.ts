@@ -12,7 +12,12 @@ try {
   console.error((error as Error).message);
   process.exit(2);
 }
-const listener = await listen(config.PORT, config.HOST);
+const listener = await listen(config.PORT, config.HOST, {
+  headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+  requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+  keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  maxConnections: config.HTTP_MAX_CONNECTIONS,
+});
 const service = buildService(config, systemTimers, openBetterSqlite);
 listener.handle(service.app.fetch);
 console.log(`BCSC Video API v2 listening on ${listener.url}${config.API_BASE_PATH}`);
