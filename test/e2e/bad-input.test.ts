@@ -47,6 +47,11 @@ describe("bad input", () => {
       device_code: device.deviceCode,
     });
   };
+  const gzipped = (encoding: string) => () =>
+    app().call("PUT", `/video/v2/sessions/${sessionId}`, JSON.stringify({ status: "started" }), {
+      headers: { "content-type": "application/json", "content-encoding": encoding },
+    });
+
   /** What is sent, the status it gets, and the field the problem names, if one. */
   const cases: [string, () => ReturnType<ReturnType<typeof app>["call"]>, number, string?][] = [
     [
@@ -179,6 +184,9 @@ describe("bad input", () => {
       400,
       "client_call_id",
     ],
+    // Found by an attack: an encoded body was parsed as if it were plain.
+    ["a gzip-encoded body", gzipped("gzip"), 415],
+    ["a body in an encoding after identity", gzipped("identity, br"), 415],
   ];
 
   for (const [name, send, status, field] of cases) {
@@ -193,6 +201,17 @@ describe("bad input", () => {
       expect(await snapshot()).toBe(before);
     });
   }
+
+  it("a body said to be in the identity encoding is read as it is", async () => {
+    const device = stack.asDevice("device-identity");
+    const created = await device.call(
+      "POST",
+      "/video/v2/sessions",
+      { client_id: device.clientId, device_code: device.deviceCode },
+      { headers: { "content-type": "application/json", "content-encoding": "identity" } },
+    );
+    expect(created.status).toBe(201);
+  });
 
   it("a refused session transition names both statuses", async () => {
     const other = stack.asDevice("device-ended");
