@@ -78,6 +78,7 @@ export function createHttpApp(options: HttpAppOptions) {
 
   const limiter = new DeviceRateLimiter(options.rateLimitPerMinute, options.clock);
   const api = new OpenAPIHono<HttpEnv>({ strict: false, defaultHook: app.defaultHook });
+  api.use("*", refuseEncodedBodies);
   api.use("*", limitBody(maxBodyBytes));
   api.use("*", async (c, next) => {
     const identity = await authenticate(c, options.authenticator);
@@ -158,6 +159,22 @@ function limitBody(maxSize: number): MiddlewareHandler {
     return counted(c, next);
   };
 }
+
+/** No body is decoded here: one sent gzip'd (or in any coding but identity) would be read as is. */
+const refuseEncodedBodies: MiddlewareHandler = (c, next) => {
+  const codings = (c.req.header("content-encoding") ?? "").split(",");
+  if (codings.every((coding) => ["", "identity"].includes(coding.trim().toLowerCase()))) {
+    return next();
+  }
+  return Promise.resolve(
+    problem({
+      status: 415,
+      title: "Unsupported media type",
+      detail: "Request bodies are read as sent: send them without a Content-Encoding.",
+      headers: { "accept-encoding": "identity" },
+    }),
+  );
+};
 
 function tooLarge(): Response {
   return problem({

@@ -2,8 +2,17 @@ import { z } from "@hono/zod-openapi";
 import { callStatuses, sessionStatuses } from "../../core/model.ts";
 import { weekdays } from "../../core/service-hours.ts";
 
-/** Identifiers are opaque strings; bounded so nothing huge reaches the store. */
-const id = (description: string) => z.string().min(1).max(200).openapi({ description });
+/**
+ * Identifiers are opaque strings; bounded so nothing huge reaches the store, and free of control
+ * characters (NUL, line breaks, escapes), which would reach the store and the logs as they are.
+ */
+const id = (description: string) =>
+  z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^\P{Cc}*$/u, "must not contain control characters")
+    .openapi({ description });
 
 export const VideoSession = z
   .object({

@@ -21,6 +21,11 @@ export const serviceConfigSchema = z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info"),
     HOST: z.string().default("127.0.0.1"),
+    // Unset: the listener's defaults (apps/shared/listen.ts), which .env.example gives.
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+    HTTP_MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
     API_BASE_PATH: z.string().startsWith("/").default("/video"),
     DATABASE_PATH: z.string().default("./data/video-api.db"),
     SQLITE_SYNCHRONOUS: z.enum(["FULL", "NORMAL"]).default("FULL"),

@@ -13,7 +13,12 @@ try {
   console.error((error as Error).message);
   process.exit(2);
 }
-const listener = await listen(config.PORT, config.HOST);
+const listener = await listen(config.PORT, config.HOST, {
+  headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+  requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+  keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  maxConnections: config.HTTP_MAX_CONNECTIONS,
+});
 const service = buildService(config, systemClock, (settings) =>
   sqliteStore(openBetterSqlite(settings.DATABASE_PATH, settings.SQLITE_SYNCHRONOUS)),
 );

@@ -39,7 +39,21 @@ describe("bad input", () => {
     return JSON.stringify({ session, live, rooms: stack.simulators.maxconf.rooms().length });
   };
 
-  const cases: [string, () => ReturnType<ReturnType<typeof app>["call"]>, number][] = [
+  /** A device whose token claims this device code, which may hold a control character. */
+  const deviceCoded = (deviceCode: string) => () => {
+    const device = stack.asDevice(deviceCode);
+    return device.call("POST", "/video/v2/sessions", {
+      client_id: device.clientId,
+      device_code: device.deviceCode,
+    });
+  };
+  const gzipped = (encoding: string) => () =>
+    app().call("PUT", `/video/v2/sessions/${sessionId}`, JSON.stringify({ status: "started" }), {
+      headers: { "content-type": "application/json", "content-encoding": encoding },
+    });
+
+  /** What is sent, the status it gets, and the field the problem names, if one. */
+  const cases: [string, () => ReturnType<ReturnType<typeof app>["call"]>, number, string?][] = [
     [
       "malformed JSON",
       () => app().call("PUT", `/video/v2/sessions/${sessionId}`, '{"status": "started"'),
@@ -122,15 +136,82 @@ describe("bad input", () => {
       413,
     ],
     ["unknown route", () => app().call("GET", "/video/v2/nothing-here"), 404],
+    // Found by an attack: control characters were taken into ids, stored and logged.
+    ["a NUL in device_code (body and token)", deviceCoded("device-\u0000-nul"), 400, "device_code"],
+    ["an escape in device_code", deviceCoded("device-\u001b[2J"), 400, "device_code"],
+    ["a DEL in device_code", deviceCoded("device-\u007f"), 400, "device_code"],
+    [
+      "a NUL in a form's device_code",
+      () => {
+        const device = stack.asDevice("device-\u0000-form");
+        const form = new URLSearchParams({
+          client_id: device.clientId,
+          device_code: "device-\u0000-form",
+        });
+        return device.call("POST", "/video/v2/sessions", form.toString(), {
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        });
+      },
+      400,
+      "device_code",
+    ],
+    [
+      "a NUL in the body's client_call_id",
+      () =>
+        app().call("POST", `/video/v2/sessions/${sessionId}/calls`, {
+          client_call_id: "call\u0000one",
+          status: "call_ringing",
+        }),
+      400,
+      "client_call_id",
+    ],
+    [
+      "a line break in the body's client_call_id",
+      () =>
+        app().call("PUT", `/video/v2/sessions/${sessionId}/calls`, {
+          client_call_id: "call\r\nX-Injected: 1",
+          status: "call_ringing",
+        }),
+      400,
+      "client_call_id",
+    ],
+    [
+      "a NUL in the path's client_call_id",
+      () =>
+        app().call("PUT", `/video/v2/sessions/${sessionId}/calls/call%00one`, {
+          status: "call_ringing",
+        }),
+      400,
+      "client_call_id",
+    ],
+    // Found by an attack: an encoded body was parsed as if it were plain.
+    ["a gzip-encoded body", gzipped("gzip"), 415],
+    ["a body in an encoding after identity", gzipped("identity, br"), 415],
   ];
 
-  for (const [name, send, status] of cases) {
+  for (const [name, send, status, field] of cases) {
     it(`${name} → ${status}, nothing written`, async () => {
       const before = await snapshot();
-      expectProblem(await send(), status);
+      const answer = await send();
+      expectProblem(answer, status);
+      if (field) {
+        const paths = ((answer.body?.errors ?? []) as { path: string }[]).map((e) => e.path);
+        expect(paths).toContain(field);
+      }
       expect(await snapshot()).toBe(before);
     });
   }
+
+  it("a body said to be in the identity encoding is read as it is", async () => {
+    const device = stack.asDevice("device-identity");
+    const created = await device.call(
+      "POST",
+      "/video/v2/sessions",
+      { client_id: device.clientId, device_code: device.deviceCode },
+      { headers: { "content-type": "application/json", "content-encoding": "identity" } },
+    );
+    expect(created.status).toBe(201);
+  });
 
   it("a refused session transition names both statuses", async () => {
     const other = stack.asDevice("device-ended");
