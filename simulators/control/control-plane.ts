@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { requestHeaders } from "../shared/node-bindings.ts";
 import type { SimClock } from "./clock.ts";
+import { type ControlAccess, requireControlToken } from "./control-access.ts";
 import { applyFault, Faults, faultSpecSchema } from "./faults.ts";
 import { Journal, truncateBody } from "./journal.ts";
 import { controlPlanePaths, type OpenApiDocument } from "./openapi.ts";
@@ -19,6 +20,7 @@ export interface ControlPlaneOptions {
   scenarios?: Record<string, ScenarioDefinition>;
   /** The simulator's own routes; served at /_sim/openapi.json with the control plane's added. */
   openapi?: OpenApiDocument;
+  access?: ControlAccess;
 }
 
 export interface ControlPlane {
@@ -36,7 +38,7 @@ const METHODS_WITHOUT_BODY = new Set(["GET", "HEAD", "OPTIONS"]);
 /** A Hono app with the journal, the fault injector and the `/_sim/*` routes every simulator shares. */
 export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   const { clock } = options;
-  const journal = new Journal(options.journalCapacity);
+  const journal = new Journal(options.journalCapacity, options.access?.journalSecrets);
   // A stream of its own, so probabilistic faults do not shift the simulator's random choices.
   const faults = new Faults(createRandom(deriveSeed(options.seed, 0xfa)));
   const scenarios = new Scenarios({ ...COMMON_SCENARIOS, ...options.scenarios }, faults);
@@ -72,6 +74,9 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       fault: fault?.id,
     });
   });
+
+  const { token } = options.access ?? {};
+  if (token) app.use(`${CONTROL_PREFIX}*`, requireControlToken(token));
 
   app.get("/_sim/health", (c) =>
     c.json({

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { type SimClock, systemClock } from "../control/clock.ts";
+import type { ControlAccess } from "../control/control-access.ts";
 import { type ControlPlane, createControlPlane } from "../control/control-plane.ts";
 import { createRandom, deriveSeed, randomSeed } from "../control/random.ts";
 import { Background } from "../shared/background.ts";
@@ -31,6 +32,7 @@ export interface MaxConfOptions {
   jwksMaxAgeMs?: number;
   tagBaseUrl?: string;
   fetch?: typeof fetch;
+  controlAccess?: ControlAccess;
 }
 
 export interface MaxConfEvent {
@@ -89,6 +91,7 @@ export function createMaxConfSimulator(options: MaxConfOptions): MaxConfSimulato
     clock,
     seed,
     openapi: maxconfOpenApi,
+    access: options.controlAccess,
     resetState: () => {
       rooms.reset();
       events = [];

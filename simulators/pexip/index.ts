@@ -1,4 +1,5 @@
 import { type SimClock, systemClock } from "../control/clock.ts";
+import type { ControlAccess } from "../control/control-access.ts";
 import { type ControlPlane, createControlPlane } from "../control/control-plane.ts";
 import { createRandom, deriveSeed, randomSeed } from "../control/random.ts";
 import type { BasicCredentials } from "../shared/basic-auth.ts";
@@ -30,6 +31,7 @@ export interface PexipOptions {
   /** What answers WebRTC offers and carries media; default: valid SDP answers and no media. */
   callMedia?: CallMedia;
   fetch?: typeof fetch;
+  controlAccess?: ControlAccess;
 }
 
 export interface LiveConferenceView {
@@ -75,6 +77,7 @@ export function createPexipSimulator(options: PexipOptions = {}): PexipSimulator
   const control = createControlPlane({
     simulator: "pexip",
     openapi: pexipOpenApi,
+    access: options.controlAccess,
     clock,
     seed,
     // Configuration survives a reset (MaxConf's pool lives in it); calls and tokens do not.

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { type JWK, SignJWT } from "jose";
 import { type SimClock, systemClock } from "../control/clock.ts";
+import type { ControlAccess } from "../control/control-access.ts";
 import { type ControlPlane, createControlPlane } from "../control/control-plane.ts";
 import { createRandom, deriveSeed, randomSeed } from "../control/random.ts";
 import { parseBasicAuth, sameSecret } from "../shared/basic-auth.ts";
@@ -30,6 +31,7 @@ export interface TokenServerOptions {
   keyOverlapSeconds?: number;
   /** Origin written into `iss` and metadata; by default the origin of each request. */
   issuerOrigin?: string;
+  controlAccess?: ControlAccess;
 }
 
 export interface TokenServer extends ControlPlane {
@@ -61,6 +63,7 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
     clock,
     seed,
     openapi: tokenServerOpenApi,
+    access: options.controlAccess,
     resetState: () => {
       issued = 0;
       keys.dropRetiring();
