@@ -1,19 +1,26 @@
+import { z } from "@hono/zod-openapi";
 import type { RequestHeaders } from "../shared/node-bindings.ts";
 import { type JournalSecrets, redactBody, redactHeaders, redactQuery } from "./redaction.ts";
 
-export interface JournalEntry {
-  seq: number;
-  time: string;
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  body: string;
-  status: number;
-  durationMs: number;
-  /** Id of the injected fault that answered instead of the simulator, if any. */
-  fault?: string;
-}
+const textRecord = z.record(z.string(), z.string());
+
+export const journalEntrySchema = z
+  .strictObject({
+    seq: z.number().int(),
+    time: z.string(),
+    method: z.string(),
+    path: z.string(),
+    query: textRecord,
+    headers: textRecord,
+    body: z.string(),
+    status: z.number().int(),
+    durationMs: z.number(),
+    /** Id of the injected fault that answered instead of the simulator, if any. */
+    fault: z.string().optional(),
+  })
+  .openapi("JournalEntry");
+
+export type JournalEntry = z.infer<typeof journalEntrySchema>;
 
 /**
  * A request as a simulator hands it to the journal. The parts that cost time to turn into text

@@ -1,7 +1,9 @@
-import type { Context, Hono } from "hono";
+import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
+import { type SimulatorApp, serve } from "../control/openapi.ts";
 import { type AdmissionOptions, PEXIP_VERSION, roleFor, tokenResult } from "./admission.ts";
+import { clientRoutes as routes } from "./client-routes.ts";
+import { callSchema, candidateSchema, requestTokenSchema, sdpSchema } from "./client-schemas.ts";
 import { API_DISCONNECT_REASON, type ConferenceNode, type Session } from "./conference-node.ts";
 import type { ConferenceDirectory } from "./configuration.ts";
 import { conferenceStatusJson, participantJson } from "./live-model.ts";
@@ -11,30 +13,19 @@ export interface ClientApiOptions extends AdmissionOptions {
   node: ConferenceNode;
 }
 
-const BASE = "/api/client/v2/conferences/:alias";
-
-// Pexip echoes the name as given, an empty one included: its schema declares no refusal for it.
-const requestTokenSchema = z.looseObject({
-  display_name: z.string(),
-  call_tag: z.string().optional(),
-});
-const callSchema = z.looseObject({ call_type: z.literal("WEBRTC"), sdp: z.string().min(1) });
-const sdpSchema = z.looseObject({ sdp: z.string().min(1) });
-const candidateSchema = z.looseObject({ candidate: z.string(), mid: z.string().optional() });
-
 const success = (c: Context, result: unknown, status: ContentfulStatusCode = 200) =>
   c.json({ status: "success", result }, status);
 const failure = (c: Context, status: ContentfulStatusCode, result: string) =>
   c.json({ status: "failed", result }, status);
 
 /** Pexip Infinity's client REST API v2, as a WebRTC client (the BCSC app) uses it. */
-export function addClientApi(app: Hono, options: ClientApiOptions): void {
+export function addClientApi(app: SimulatorApp, options: ClientApiOptions): void {
   const { directory, node } = options;
   const sessionOf = (c: Context, token = c.req.header("token")) =>
     node.authenticate(token, c.req.param("alias") ?? "");
   const invalidToken = (c: Context) => failure(c, 403, "Invalid token");
 
-  app.post(`${BASE}/request_token`, async (c) => {
+  serve(app, routes.requestToken, async (c) => {
     const alias = c.req.param("alias");
     const config = directory.byAlias(alias);
     if (!config) return failure(c, 404, "Neither conference nor gateway found");
@@ -59,7 +50,7 @@ export function addClientApi(app: Hono, options: ClientApiOptions): void {
     return success(c, tokenResult(session, config, options));
   });
 
-  app.post(`${BASE}/refresh_token`, (c) => {
+  serve(app, routes.refreshToken, (c) => {
     const session = sessionOf(c);
     if (!session) return invalidToken(c);
     return success(c, {
@@ -69,26 +60,26 @@ export function addClientApi(app: Hono, options: ClientApiOptions): void {
     });
   });
 
-  app.post(`${BASE}/release_token`, (c) => {
+  serve(app, routes.releaseToken, (c) => {
     const session = sessionOf(c);
     if (!session) return invalidToken(c);
     node.leave(session, "Participant released its token");
     return success(c, true);
   });
 
-  app.get(`${BASE}/conference_status`, (c) => {
+  serve(app, routes.conferenceStatus, (c) => {
     const session = sessionOf(c);
     if (!session) return invalidToken(c);
     return success(c, conferenceStatusJson(session.conference));
   });
 
-  app.get(`${BASE}/participants`, (c) => {
+  serve(app, routes.participants, (c) => {
     const session = sessionOf(c);
     if (!session) return invalidToken(c);
     return success(c, [...session.conference.participants.values()].map(participantJson));
   });
 
-  app.get(`${BASE}/events`, (c) => {
+  serve(app, routes.events, (c) => {
     const session = sessionOf(c, c.req.header("token") ?? c.req.query("token"));
     if (!session) return invalidToken(c);
     return node.openStream(session).response;
@@ -99,17 +90,14 @@ export function addClientApi(app: Hono, options: ClientApiOptions): void {
     const session = sessionOf(c);
     return session?.participant.uuid === c.req.param("participant") ? session : undefined;
   };
-  const participantPath = `${BASE}/participants/:participant`;
-  const callPath = `${participantPath}/calls/:call`;
-
-  app.post(`${participantPath}/disconnect`, (c) => {
+  serve(app, routes.disconnect, (c) => {
     const session = ownSession(c);
     if (!session) return invalidToken(c);
     node.leave(session, API_DISCONNECT_REASON);
     return success(c, true);
   });
 
-  app.post(`${participantPath}/calls`, async (c) => {
+  serve(app, routes.calls, async (c) => {
     const session = ownSession(c);
     if (!session) return invalidToken(c);
     const body = callSchema.safeParse(await c.req.json().catch(() => undefined));
@@ -130,12 +118,14 @@ export function addClientApi(app: Hono, options: ClientApiOptions): void {
     };
   };
 
-  app.post(
-    `${callPath}/ack`,
+  serve(
+    app,
+    routes.ack,
     withCall((c, session, callUuid) => success(c, node.ackCall(session, callUuid))),
   );
-  app.post(
-    `${callPath}/new_candidate`,
+  serve(
+    app,
+    routes.newCandidate,
     withCall(async (c, session, callUuid) => {
       const body = candidateSchema.safeParse(await c.req.json().catch(() => undefined));
       if (!body.success) return failure(c, 400, "A candidate needs a candidate attribute");
@@ -143,12 +133,14 @@ export function addClientApi(app: Hono, options: ClientApiOptions): void {
       return success(c, null);
     }),
   );
-  app.post(
-    `${callPath}/dtmf`,
+  serve(
+    app,
+    routes.dtmf,
     withCall((c) => success(c, true)),
   );
-  app.post(
-    `${callPath}/update`,
+  serve(
+    app,
+    routes.update,
     withCall(async (c, session, callUuid) => {
       const body = sdpSchema.safeParse(await c.req.json().catch(() => undefined));
       const sdp = body.success
@@ -158,8 +150,9 @@ export function addClientApi(app: Hono, options: ClientApiOptions): void {
       return sdp ? success(c, { call_uuid: callUuid, sdp }) : c.text("Invalid SDP offer", 500);
     }),
   );
-  app.post(
-    `${callPath}/disconnect`,
+  serve(
+    app,
+    routes.hangUp,
     withCall((c, session, callUuid) => {
       node.disconnectCall(session, callUuid);
       return success(c, null);

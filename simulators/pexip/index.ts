@@ -5,6 +5,7 @@ import { createRandom, deriveSeed, randomSeed } from "../control/random.ts";
 import type { BasicCredentials } from "../shared/basic-auth.ts";
 import { type CallMedia, syntacticCallMedia } from "./call-media.ts";
 import { addClientApi } from "./client-api.ts";
+import { PEXIP_TOKEN, PEXIP_TOKEN_QUERY } from "./client-routes.ts";
 import { ConferenceNode } from "./conference-node.ts";
 import { type ConferenceConfig, ConferenceDirectory } from "./configuration.ts";
 import { EventSink } from "./event-sink.ts";
@@ -15,7 +16,6 @@ import {
   inProcessManagement,
 } from "./management.ts";
 import { addManagementApi } from "./management-api.ts";
-import { pexipOpenApi } from "./openapi.ts";
 
 export interface PexipOptions {
   clock?: SimClock;
@@ -76,7 +76,11 @@ export function createPexipSimulator(options: PexipOptions = {}): PexipSimulator
 
   const control = createControlPlane({
     simulator: "pexip",
-    openapi: pexipOpenApi,
+    title: "Pexip Infinity conferencing node simulator",
+    securitySchemes: {
+      [PEXIP_TOKEN]: { type: "apiKey", in: "header", name: "token" },
+      [PEXIP_TOKEN_QUERY]: { type: "apiKey", in: "query", name: "token" },
+    },
     access: options.controlAccess,
     clock,
     seed,
