@@ -43,6 +43,16 @@ export interface LiveConference {
   cancelAgentJoin?: () => void;
 }
 
+/** A participant in a live conference: what its participant token stands for. */
+export interface Attendance {
+  participant: Participant;
+  conference: LiveConference;
+}
+
+export function hasAgent(conference: LiveConference): boolean {
+  return [...conference.participants.values()].some((participant) => participant.isAgent);
+}
+
 /** The participant object of the client API (roster answers and event payloads). */
 export function participantJson(participant: Participant): z.infer<typeof participantSchema> {
   const yesNo = (flag: boolean) => (flag ? "YES" : "NO");
