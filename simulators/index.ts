@@ -1,4 +1,5 @@
 export { type SimClock, systemClock, VirtualClock } from "./control/clock.ts";
+export type { ControlAccess } from "./control/control-access.ts";
 export type { JournalEntry } from "./control/journal.ts";
 export {
   createMaxConfSimulator,

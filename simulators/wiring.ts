@@ -1,4 +1,5 @@
 import type { SimClock } from "./control/clock.ts";
+import type { ControlAccess } from "./control/control-access.ts";
 import { randomSeed } from "./control/random.ts";
 import { createMaxConfSimulator, type MaxConfSimulator } from "./maxconf/index.ts";
 import {
@@ -47,6 +48,8 @@ export interface WiringOptions {
   callsInProcess?: boolean;
   /** For the calls that leave the process. */
   fetch?: typeof fetch;
+  /** The control API's token and what the journals show, the same on all three. */
+  controlAccess?: ControlAccess;
 }
 
 export interface WiredSimulators {
@@ -86,6 +89,7 @@ export function wireSimulators(options: WiringOptions): WiredSimulators {
     expiresIn: options.tokenExpiresIn,
     keyOverlapSeconds: options.keyOverlapSeconds,
     issuerOrigin: tokenServerUrl,
+    controlAccess: options.controlAccess,
   });
   appsByOrigin.set(new URL(tokenServerUrl).origin, tokenServer.app);
   const pexip = createPexipSimulator({
@@ -96,6 +100,7 @@ export function wireSimulators(options: WiringOptions): WiredSimulators {
     agentJoinDelayMs: options.agentJoinDelayMs,
     callMedia: options.callMedia,
     fetch: fetchFn,
+    controlAccess: options.controlAccess,
   });
   // Registered before MaxConf exists: MaxConf starts filling its pool on Pexip at creation.
   appsByOrigin.set(new URL(options.pexipUrl).origin, pexip.app);
@@ -110,6 +115,7 @@ export function wireSimulators(options: WiringOptions): WiredSimulators {
     eventSink,
     poolSize: options.poolSize,
     fetch: fetchFn,
+    controlAccess: options.controlAccess,
   });
   appsByOrigin.set(new URL(options.maxconfUrl).origin, maxconf.app);
   return { tokenServer, maxconf, pexip };

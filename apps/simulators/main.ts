@@ -3,6 +3,7 @@ import { wireSimulators } from "../../simulators/index.ts";
 import { agentVideoSetting } from "../pexip-media/agent-video.ts";
 import { WeriftCallMedia } from "../pexip-media/werift-call-media.ts";
 import { type Listener, listen } from "../shared/listen.ts";
+import { controlAccessFromEnv, describeControlAccess, isLoopback } from "./control-access.ts";
 import { tokenSettings } from "./token-settings.ts";
 
 /**
@@ -15,6 +16,7 @@ type SimulatorName = (typeof names)[number];
 const env = process.env;
 const host = env.SIMULATORS_HOST ?? "127.0.0.1";
 const only = parseOnly(process.argv.slice(2));
+const controlAccess = controlAccessFromEnv(env, host);
 const ports: Record<SimulatorName, number> = {
   "token-server": port("TOKEN_SERVER_PORT", 8081),
   maxconf: port("MAXCONF_PORT", 8082),
@@ -54,6 +56,7 @@ const simulators = wireSimulators({
   poolSize: listeners.has("maxconf") ? Number(env.MAXCONF_POOL_SIZE ?? 5) : 0,
   // A simulator started alone talks to the others where they really are.
   callsInProcess: !only,
+  controlAccess,
 });
 const apps: Record<SimulatorName, Hono> = {
   "token-server": simulators.tokenServer.app,
@@ -69,10 +72,13 @@ for (const [name, listener] of listeners) {
   listener.handle(apps[name].fetch);
   console.log(`${name.padEnd(12)} ${listener.url}   ${descriptions[name]}`);
 }
-console.log(
-  "Control API on each: /_sim/health, /_sim/journal, /_sim/faults, /_sim/scenarios, /_sim/reset" +
-    " (token server: /_sim/keys/rotate)",
-);
+if (!isLoopback(host)) {
+  console.warn(
+    `WARNING: SIMULATORS_HOST=${host} is not loopback: the simulators and their control APIs ` +
+      "can be reached from other machines (/_sim behind the token below).",
+  );
+}
+for (const line of describeControlAccess(controlAccess)) console.log(line);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

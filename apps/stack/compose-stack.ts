@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { type SimClock, systemClock } from "../../simulators/control/clock.ts";
-import { wireSimulators } from "../../simulators/index.ts";
+import { type ControlAccess, wireSimulators } from "../../simulators/index.ts";
 import { loadServiceConfig } from "../api/config.ts";
 import { buildService, type OpenStore } from "../api/service.ts";
 import type { AgentVideo } from "../pexip-media/agent-video.ts";
@@ -21,6 +21,8 @@ export interface StackOptions {
   agentJoinDelayMs?: number;
   /** What the simulated agent sends over WebRTC (default: the citizen's own video, mirrored). */
   agentVideo?: AgentVideo;
+  /** The simulators' control API token and what their journals show (default: open, redacted). */
+  controlAccess?: ControlAccess;
   /** Extra service settings (environment names), e.g. SQLITE_SYNCHRONOUS. */
   env?: Record<string, string>;
   /** Runs once the simulators answer and before the service starts (tests arm faults here). */
@@ -64,6 +66,7 @@ export async function composeStack(options: StackOptions, runtime: StackRuntime)
     audience,
     agentJoinDelayMs: options.agentJoinDelayMs,
     callMedia,
+    controlAccess: options.controlAccess,
   });
   tokenServer.handle(simulators.tokenServer.app.fetch);
   maxconf.handle(simulators.maxconf.app.fetch);
@@ -91,7 +94,7 @@ export async function composeStack(options: StackOptions, runtime: StackRuntime)
     ...options.env,
   });
   const service = buildService(config, clock, runtime.openStore);
-  api.handle(withCitizenPage(service.app.fetch, device));
+  api.handle(withCitizenPage(service.app.fetch, device, api.port));
 
   return {
     urls: { api: api.url, tokenServer: tokenServer.url, maxconf: maxconf.url, pexip: pexip.url },

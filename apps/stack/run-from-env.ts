@@ -1,5 +1,7 @@
 import { agentVideoSetting } from "../pexip-media/agent-video.ts";
+import { controlAccessFromEnv, describeControlAccess } from "../simulators/control-access.ts";
 import type { Stack, StackOptions } from "./compose-stack.ts";
+import { exposureWarning } from "./exposure-warning.ts";
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -8,6 +10,8 @@ const port = (name: string, fallback: number) => Number(process.env[name] ?? fal
  * SQLite under ./data, auth on; prints where everything is and stops cleanly on SIGINT/SIGTERM.
  */
 export async function runStackFromEnv(start: (options: StackOptions) => Promise<Stack>) {
+  const host = process.env.HOST ?? "127.0.0.1";
+  const controlAccess = controlAccessFromEnv(process.env, host);
   const stack = await start({
     ports: {
       api: port("PORT", 8080),
@@ -15,22 +19,25 @@ export async function runStackFromEnv(start: (options: StackOptions) => Promise<
       maxconf: port("MAXCONF_PORT", 8082),
       pexip: port("PEXIP_PORT", 8083),
     },
-    host: process.env.HOST ?? "127.0.0.1",
+    host,
     dataDir: process.env.DATA_DIR ?? "./data",
     agentJoinDelayMs: process.env.AGENT_JOIN_DELAY_MS
       ? Number(process.env.AGENT_JOIN_DELAY_MS)
       : undefined,
     agentVideo: agentVideoSetting(process.env.AGENT_VIDEO),
+    controlAccess,
   });
 
   const { urls } = stack;
+  const warning = exposureWarning(host, urls);
+  if (warning) console.warn(warning);
   console.log(`BCSC Video API v2 stack is up
   API             ${urls.api}/video/v2/sessions   docs ${urls.api}/docs   OpenAPI ${urls.api}/openapi.json
   Citizen page    ${urls.api}/demo   (dev only: open in a browser, camera on, call the agent)
   Token server    ${urls.tokenServer}   (Entra v2 simulator)
   MaxConf         ${urls.maxconf}   (room API simulator)
   Pexip node      ${urls.pexip}   (conference node simulator)
-  Simulator control API: <simulator>/_sim/journal, /_sim/faults, /_sim/reset
+  ${describeControlAccess(controlAccess).join("\n  ")}
   Device key for the demo client: ${stack.device.keysFile.replace("client-keys.json", "device.json")}
 Try it: npm run demo, or the citizen page`);
 

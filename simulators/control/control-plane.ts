@@ -1,9 +1,11 @@
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestHeaders } from "../shared/node-bindings.ts";
 import type { SimClock } from "./clock.ts";
+import { type ControlAccess, requireControlToken } from "./control-access.ts";
+import { CONTROL_TOKEN_SCHEME, controlRoutes } from "./control-routes.ts";
 import { applyFault, Faults, faultSpecSchema } from "./faults.ts";
 import { Journal, truncateBody } from "./journal.ts";
-import { controlPlanePaths, type OpenApiDocument } from "./openapi.ts";
+import { documentOf, type SecurityScheme, type SimulatorApp, serve } from "./openapi.ts";
 import { createRandom, deriveSeed } from "./random.ts";
 import { COMMON_SCENARIOS, type ScenarioDefinition, Scenarios } from "./scenarios.ts";
 
@@ -17,13 +19,19 @@ export interface ControlPlaneOptions {
   journalCapacity?: number;
   /** Scenarios of this simulator, added to the common ones (or replacing one of the same name). */
   scenarios?: Record<string, ScenarioDefinition>;
-  /** The simulator's own routes; served at /_sim/openapi.json with the control plane's added. */
-  openapi?: OpenApiDocument;
+  /** The title of the simulator's OpenAPI document (`/_sim/openapi.json`). */
+  title?: string;
+  /** The credentials its routes take, by the names their `security` uses. */
+  securitySchemes?: Record<string, SecurityScheme>;
+  access?: ControlAccess;
 }
 
 export interface ControlPlane {
-  /** The simulator adds its routes to this app, after the control plane's. */
-  app: Hono;
+  /**
+   * The simulator adds its routes to this app, after the control plane's, with `serve` (from
+   * ./openapi.ts) so that `/_sim/openapi.json` describes them.
+   */
+  app: SimulatorApp;
   journal: Journal;
   faults: Faults;
   scenarios: Scenarios;
@@ -36,7 +44,7 @@ const METHODS_WITHOUT_BODY = new Set(["GET", "HEAD", "OPTIONS"]);
 /** A Hono app with the journal, the fault injector and the `/_sim/*` routes every simulator shares. */
 export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   const { clock } = options;
-  const journal = new Journal(options.journalCapacity);
+  const journal = new Journal(options.journalCapacity, options.access?.journalSecrets);
   // A stream of its own, so probabilistic faults do not shift the simulator's random choices.
   const faults = new Faults(createRandom(deriveSeed(options.seed, 0xfa)));
   const scenarios = new Scenarios({ ...COMMON_SCENARIOS, ...options.scenarios }, faults);
@@ -46,7 +54,17 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     journal.clear();
     faults.clear();
   };
-  const app = new Hono();
+  const app: SimulatorApp = new OpenAPIHono();
+  const securitySchemes: Record<string, SecurityScheme> = {
+    ...options.securitySchemes,
+    [CONTROL_TOKEN_SCHEME]: {
+      type: "http",
+      scheme: "bearer",
+      description: "The control token, when the simulator listens beyond loopback",
+    },
+  };
+  for (const [name, scheme] of Object.entries(securitySchemes))
+    app.openAPIRegistry.registerComponent("securitySchemes", name, scheme);
 
   app.use("*", async (c, next) => {
     if (c.req.path.startsWith(CONTROL_PREFIX)) return next();
@@ -73,7 +91,11 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     });
   });
 
-  app.get("/_sim/health", (c) =>
+  const { token } = options.access ?? {};
+  if (token) app.use(`${CONTROL_PREFIX}*`, requireControlToken(token));
+
+  const routes = controlRoutes;
+  serve(app, routes.health, (c) =>
     c.json({
       status: "ok",
       simulator: options.simulator,
@@ -81,14 +103,9 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       time: new Date(clock.now()).toISOString(),
     }),
   );
-  if (options.openapi) {
-    const document = {
-      ...options.openapi,
-      paths: { ...options.openapi.paths, ...controlPlanePaths },
-    };
-    app.get("/_sim/openapi.json", (c) => c.json(document));
-  }
-  app.get("/_sim/journal", (c) => {
+  const document = documentOf(app, options.title ?? `${options.simulator} simulator`);
+  serve(app, routes.openapi, (c) => c.json(document()));
+  serve(app, routes.journal, (c) => {
     const since = c.req.query("since");
     const entries = journal.entries({
       method: c.req.query("method"),
@@ -97,39 +114,39 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     });
     return c.json({ entries });
   });
-  app.delete("/_sim/journal", (c) => {
+  serve(app, routes.clearJournal, (c) => {
     journal.clear();
     return c.body(null, 204);
   });
-  app.post("/_sim/reset", (c) => {
+  serve(app, routes.reset, (c) => {
     reset();
     return c.body(null, 204);
   });
-  app.get("/_sim/faults", (c) => c.json({ faults: faults.list() }));
-  app.post("/_sim/faults", async (c) => {
+  serve(app, routes.faults, (c) => c.json({ faults: faults.list() }));
+  serve(app, routes.addFault, async (c) => {
     const parsed = faultSpecSchema.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success)
       return c.json({ error: "invalid_fault", issues: parsed.error.issues }, 400);
     return c.json(faults.add(parsed.data), 201);
   });
-  app.delete("/_sim/faults", (c) => {
+  serve(app, routes.clearFaults, (c) => {
     scenarios.clear();
     faults.clear();
     return c.body(null, 204);
   });
-  app.delete("/_sim/faults/:id", (c) =>
+  serve(app, routes.removeFault, (c) =>
     faults.remove(c.req.param("id")) ? c.body(null, 204) : c.json({ error: "not_found" }, 404),
   );
-  app.get("/_sim/scenarios", (c) =>
+  serve(app, routes.scenarios, (c) =>
     c.json({ active: scenarios.active() ?? null, scenarios: scenarios.list() }),
   );
-  app.post("/_sim/scenarios/:name", (c) => {
+  serve(app, routes.applyScenario, (c) => {
     const applied = scenarios.apply(c.req.param("name"));
     if (applied) return c.json(applied, 201);
     const known = scenarios.list().map(({ name }) => name);
     return c.json({ error: "unknown_scenario", scenarios: known }, 404);
   });
-  app.delete("/_sim/scenarios", (c) => {
+  serve(app, routes.endScenario, (c) => {
     scenarios.clear();
     return c.body(null, 204);
   });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import type { NodeBindings } from "../shared/node-bindings.ts";
 import type { SimClock } from "./clock.ts";
 import type { Random } from "./random.ts";
@@ -7,7 +7,7 @@ export const faultSpecSchema = z.object({
   match: z.object({
     method: z.string().min(1).optional(),
     /** Exact path, or a prefix when it ends with `*`. */
-    path: z.string().startsWith("/"),
+    path: z.string().regex(/^\//),
   }),
   respond: z
     .object({
@@ -26,11 +26,15 @@ export const faultSpecSchema = z.object({
 
 export type FaultSpec = z.infer<typeof faultSpecSchema>;
 
-export interface Fault extends FaultSpec {
-  id: string;
-  /** Requests it has affected so far. */
-  hits: number;
-}
+export const faultSchema = faultSpecSchema
+  .extend({
+    id: z.string(),
+    /** Requests it has affected so far. */
+    hits: z.number().int(),
+  })
+  .openapi("Fault");
+
+export type Fault = z.infer<typeof faultSchema>;
 
 /** Injected misbehaviour, consulted before the simulator sees a request. */
 export class Faults {

@@ -1,18 +1,26 @@
+import { z } from "@hono/zod-openapi";
 import type { RequestHeaders } from "../shared/node-bindings.ts";
+import { type JournalSecrets, redactBody, redactHeaders, redactQuery } from "./redaction.ts";
 
-export interface JournalEntry {
-  seq: number;
-  time: string;
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  body: string;
-  status: number;
-  durationMs: number;
-  /** Id of the injected fault that answered instead of the simulator, if any. */
-  fault?: string;
-}
+const textRecord = z.record(z.string(), z.string());
+
+export const journalEntrySchema = z
+  .strictObject({
+    seq: z.number().int(),
+    time: z.string(),
+    method: z.string(),
+    path: z.string(),
+    query: textRecord,
+    headers: textRecord,
+    body: z.string(),
+    status: z.number().int(),
+    durationMs: z.number(),
+    /** Id of the injected fault that answered instead of the simulator, if any. */
+    fault: z.string().optional(),
+  })
+  .openapi("JournalEntry");
+
+export type JournalEntry = z.infer<typeof journalEntrySchema>;
 
 /**
  * A request as a simulator hands it to the journal. The parts that cost time to turn into text
@@ -49,15 +57,18 @@ type Recorded = JournalRecord & { seq: number };
 
 /**
  * The requests a simulator received, oldest first. Bounded (a ring) so that a load test cannot
- * exhaust memory; `seq` keeps counting, so a gap shows that entries were dropped.
+ * exhaust memory; `seq` keeps counting, so a gap shows that entries were dropped. Requests are
+ * kept as they came; their secrets are redacted when read, unless `secrets` is "show".
  */
 export class Journal {
   readonly capacity: number;
+  readonly #secrets: JournalSecrets;
   #records: Recorded[] = [];
   #nextSeq = 1;
 
-  constructor(capacity = 10_000) {
+  constructor(capacity = 10_000, secrets: JournalSecrets = "redact") {
     this.capacity = capacity;
+    this.#secrets = secrets;
   }
 
   record(request: JournalRecord): void {
@@ -78,7 +89,10 @@ export class Journal {
           (pathPrefix === undefined || entry.path.startsWith(pathPrefix)) &&
           (filter.since === undefined || entry.seq > filter.since),
       )
-      .map(asEntry);
+      .map((recorded) => {
+        const entry = asEntry(recorded);
+        return this.#secrets === "show" ? entry : redacted(entry);
+      });
   }
 
   clear(): void {
@@ -99,6 +113,15 @@ function asEntry(recorded: Recorded): JournalEntry {
     status,
     durationMs,
     ...(fault ? { fault } : {}),
+  };
+}
+
+function redacted(entry: JournalEntry): JournalEntry {
+  return {
+    ...entry,
+    query: redactQuery(entry.query),
+    headers: redactHeaders(entry.headers),
+    body: redactBody(entry.body, entry.headers["content-type"]),
   };
 }
 

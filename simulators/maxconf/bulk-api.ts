@@ -1,6 +1,7 @@
-import type { Hono } from "hono";
-import { z } from "zod";
+import { createRoute, z } from "@hono/zod-openapi";
+import { empty, json, requiredJson, type SimulatorApp, serve } from "../control/openapi.ts";
 import type { Rooms } from "./rooms.ts";
+import { bearer, gatewayRefusals, invalidRequest } from "./routes.ts";
 
 const namePrefixSchema = z.string().regex(/^[A-Za-z0-9_-]{0,32}$/);
 const bulkCreateSchema = z.object({
@@ -8,9 +9,38 @@ const bulkCreateSchema = z.object({
   name_prefix: namePrefixSchema.default(""),
 });
 
-/** MaxConf's bulk operations (paths and shapes unverified: see simulators/README.md). */
-export function addBulkApi(app: Hono, rooms: Rooms): void {
-  app.post("/rooms/bulk", async (c) => {
+/** Paths and shapes unverified: see simulators/README.md. */
+const bulkRoutes = {
+  create: createRoute({
+    method: "post",
+    path: "/rooms/bulk",
+    summary: "Create rooms for the pool in the background (unverified shape)",
+    security: bearer,
+    request: { body: requiredJson(bulkCreateSchema) },
+    responses: { 202: empty("Accepted"), ...invalidRequest, ...gatewayRefusals },
+  }),
+  delete: createRoute({
+    method: "delete",
+    path: "/rooms/bulk",
+    summary: "Delete the rooms whose names start with a prefix, and empty the pool",
+    security: bearer,
+    request: { query: z.object({ name_prefix: namePrefixSchema.optional() }) },
+    responses: {
+      200: json(
+        z.strictObject({
+          deleted: z.number().int().min(0),
+          queue_cleared: z.number().int().min(0),
+        }),
+      ),
+      ...invalidRequest,
+      ...gatewayRefusals,
+    },
+  }),
+};
+
+/** MaxConf's bulk operations. */
+export function addBulkApi(app: SimulatorApp, rooms: Rooms): void {
+  serve(app, bulkRoutes.create, async (c) => {
     const body = bulkCreateSchema.safeParse(await c.req.json().catch(() => undefined));
     if (!body.success) {
       const message = "Body must be {count: 1..100, name_prefix?: letters, digits, _ or -}";
@@ -20,7 +50,7 @@ export function addBulkApi(app: Hono, rooms: Rooms): void {
     return c.body(null, 202);
   });
 
-  app.delete("/rooms/bulk", async (c) => {
+  serve(app, bulkRoutes.delete, async (c) => {
     const prefix = namePrefixSchema.safeParse(c.req.query("name_prefix") ?? "");
     if (!prefix.success) {
       return c.json({ error: "invalid_request", message: "Invalid name_prefix" }, 400);

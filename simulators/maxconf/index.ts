@@ -1,17 +1,24 @@
 import type { Context } from "hono";
-import { z } from "zod";
 import { type SimClock, systemClock } from "../control/clock.ts";
+import type { ControlAccess } from "../control/control-access.ts";
 import { type ControlPlane, createControlPlane } from "../control/control-plane.ts";
+import { serve } from "../control/openapi.ts";
 import { createRandom, deriveSeed, randomSeed } from "../control/random.ts";
 import { Background } from "../shared/background.ts";
 import { type BasicCredentials, parseBasicAuth, sameSecret } from "../shared/basic-auth.ts";
 import { bearerAuth } from "./bearer-auth.ts";
 import { addBulkApi } from "./bulk-api.ts";
 import { scheduleGarbageCollection } from "./deletion-queue.ts";
-import { maxconfOpenApi } from "./openapi.ts";
 import { createPexipAdminClient, type PexipAdminClient } from "./pexip-admin-client.ts";
 import { decodeUuiData, type Room } from "./room.ts";
 import { Rooms } from "./rooms.ts";
+import {
+  ENTRA_BEARER,
+  EVENT_SINK_BASIC,
+  pexipEventSchema,
+  roomChangesSchema,
+  maxconfRoutes as routes,
+} from "./routes.ts";
 
 export interface MaxConfOptions {
   clock?: SimClock;
@@ -31,6 +38,7 @@ export interface MaxConfOptions {
   jwksMaxAgeMs?: number;
   tagBaseUrl?: string;
   fetch?: typeof fetch;
+  controlAccess?: ControlAccess;
 }
 
 export interface MaxConfEvent {
@@ -52,19 +60,6 @@ export interface MaxConfSimulator extends ControlPlane {
 }
 
 const EVENT_HISTORY_LIMIT = 1_000;
-
-const pinSchema = z.string().regex(/^\d{4,20}$/);
-const roomChangesSchema = z.object({
-  pin: pinSchema.optional(),
-  guest_pin: pinSchema.optional(),
-  tag: z.string().max(250).optional(),
-  allow_guests: z.boolean().optional(),
-});
-
-const pexipEventSchema = z.looseObject({
-  event: z.string().min(1),
-  data: z.record(z.string(), z.unknown()).optional(),
-});
 
 /** The MaxConf API: Maximus' room gateway in front of Pexip. */
 export function createMaxConfSimulator(options: MaxConfOptions): MaxConfSimulator {
@@ -88,7 +83,12 @@ export function createMaxConfSimulator(options: MaxConfOptions): MaxConfSimulato
     simulator: "maxconf",
     clock,
     seed,
-    openapi: maxconfOpenApi,
+    title: "MaxConf API simulator",
+    securitySchemes: {
+      [ENTRA_BEARER]: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+      [EVENT_SINK_BASIC]: { type: "http", scheme: "basic" },
+    },
+    access: options.controlAccess,
     resetState: () => {
       rooms.reset();
       events = [];
@@ -116,7 +116,8 @@ export function createMaxConfSimulator(options: MaxConfOptions): MaxConfSimulato
   app.use("/rooms", auth);
   app.use("/rooms/*", auth);
 
-  app.post("/room/create", async (c) => {
+  // The hot path: uuiData is decoded by hand, with no validator before it.
+  serve(app, routes.createRoom, async (c) => {
     const uui = decodeUuiData(c.req.query("uuiData"));
     if (!uui.ok) return c.json({ error: "invalid_request", message: uui.message }, 400);
     try {
@@ -126,12 +127,12 @@ export function createMaxConfSimulator(options: MaxConfOptions): MaxConfSimulato
     }
   });
 
-  app.get("/room/:name", (c) => {
+  serve(app, routes.getRoom, (c) => {
     const room = rooms.get(c.req.param("name"));
     return room ? c.json(room) : roomNotFound(c);
   });
 
-  app.patch("/room/:name", async (c) => {
+  serve(app, routes.changeRoom, async (c) => {
     const room = rooms.get(c.req.param("name"));
     if (!room) return roomNotFound(c);
     const changes = roomChangesSchema.safeParse(await c.req.json().catch(() => undefined));
@@ -142,7 +143,7 @@ export function createMaxConfSimulator(options: MaxConfOptions): MaxConfSimulato
     return c.body(null, 202);
   });
 
-  app.delete("/room/:name", async (c) => {
+  serve(app, routes.deleteRoom, async (c) => {
     const room = rooms.get(c.req.param("name"));
     if (!room) return roomNotFound(c);
     try {
@@ -153,11 +154,11 @@ export function createMaxConfSimulator(options: MaxConfOptions): MaxConfSimulato
     return c.body(null, 204);
   });
 
-  app.get("/rooms", (c) => c.json(rooms.list()));
+  serve(app, routes.listRooms, (c) => c.json(rooms.list()));
 
   addBulkApi(app, rooms);
 
-  app.post("/public/event_sink", async (c) => {
+  serve(app, routes.eventSink, async (c) => {
     const given = parseBasicAuth(c.req.header("authorization"));
     const { username, password } = options.eventSink;
     if (!given || !sameSecret(given.username, username) || !sameSecret(given.password, password)) {
@@ -181,7 +182,7 @@ export function createMaxConfSimulator(options: MaxConfOptions): MaxConfSimulato
     return c.body(null, 200);
   });
 
-  app.get("/health", (c) =>
+  serve(app, routes.health, (c) =>
     c.json({ status: "alive", timestamp: new Date(clock.now()).toISOString() }),
   );
 

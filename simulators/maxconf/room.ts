@@ -1,25 +1,32 @@
+import { z } from "@hono/zod-openapi";
 import type { Random } from "../control/random.ts";
 import { utf8Base64Url } from "../shared/encoding.ts";
 
-export interface RoomAlias {
-  alias: string;
-  conference: string;
-  creation_time: string;
-  description: string;
-  id: number;
-}
+const roomAliasSchema = z.strictObject({
+  id: z.number().int(),
+  alias: z.string().min(1),
+  conference: z.string().regex(/^\/api\/admin\/configuration\/v1\/conference\//),
+  /** Pexip's time without a zone, to the microsecond. */
+  creation_time: z.string().regex(/^\d{4}-\d\d-\d\dT[\d:.]+$/),
+  description: z.string(),
+});
 
 /** A Pexip "conference", as MaxConf hands it out. */
-export interface Room {
-  id: number;
-  name: string;
-  service_type: "conference";
-  allow_guests: boolean;
-  pin: string;
-  guest_pin: string;
-  tag: string;
-  aliases: RoomAlias[];
-}
+export const roomSchema = z
+  .strictObject({
+    id: z.number().int(),
+    name: z.string().min(1),
+    service_type: z.literal("conference"),
+    allow_guests: z.boolean(),
+    pin: z.string(),
+    guest_pin: z.string(),
+    tag: z.string(),
+    aliases: z.array(roomAliasSchema).min(1),
+  })
+  .openapi("Room");
+
+export type Room = z.infer<typeof roomSchema>;
+export type RoomAlias = z.infer<typeof roomAliasSchema>;
 
 export interface RoomSpec {
   name: string;

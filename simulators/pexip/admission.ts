@@ -1,9 +1,10 @@
+import type { z } from "@hono/zod-openapi";
 import type { SimClock } from "../control/clock.ts";
 import type { Random } from "../control/random.ts";
 import { base64UrlEncode } from "../shared/encoding.ts";
-import type { Session } from "./conference-node.ts";
+import type { participantTokenSchema } from "./client-schemas.ts";
 import type { ConferenceConfig } from "./configuration.ts";
-import type { Role } from "./live-model.ts";
+import type { Attendance, Role } from "./live-model.ts";
 
 /** The software version the simulated node reports. */
 export const PEXIP_VERSION = { version_id: "36", pseudo_version: "79019.0.0" };
@@ -28,12 +29,16 @@ export function roleFor(
 }
 
 /** The `request_token` answer: the participant's token and what the node offers it. */
-export function tokenResult(session: Session, config: ConferenceConfig, options: AdmissionOptions) {
-  const { participant } = session;
+export function tokenResult(
+  { participant, conference }: Attendance,
+  token: string,
+  options: AdmissionOptions,
+): z.infer<typeof participantTokenSchema> {
+  const { config } = conference;
   const { nodeName, clock, random } = options;
   const turnExpiry = Math.floor(clock.now() / 1000) + 86_400;
   return {
-    token: participant.token,
+    token,
     expires: String(options.tokenExpiresSeconds),
     participant_uuid: participant.uuid,
     display_name: participant.displayName,

@@ -1,26 +1,19 @@
-import type { Context, Hono } from "hono";
+import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
+import { type SimulatorApp, serve } from "../control/openapi.ts";
 import { type AdmissionOptions, PEXIP_VERSION, roleFor, tokenResult } from "./admission.ts";
-import { API_DISCONNECT_REASON, type ConferenceNode, type Session } from "./conference-node.ts";
+import { clientRoutes as routes } from "./client-routes.ts";
+import { callSchema, candidateSchema, requestTokenSchema, sdpSchema } from "./client-schemas.ts";
+import { openStream } from "./conference-events.ts";
+import type { ConferenceNode } from "./conference-node.ts";
 import type { ConferenceDirectory } from "./configuration.ts";
-import { conferenceStatusJson, participantJson } from "./live-model.ts";
+import { API_DISCONNECT_REASON, TOKEN_RELEASED_REASON } from "./disconnect-reasons.ts";
+import { type Attendance, conferenceStatusJson, participantJson } from "./live-model.ts";
 
 export interface ClientApiOptions extends AdmissionOptions {
   directory: ConferenceDirectory;
   node: ConferenceNode;
 }
-
-const BASE = "/api/client/v2/conferences/:alias";
-
-// Pexip echoes the name as given, an empty one included: its schema declares no refusal for it.
-const requestTokenSchema = z.looseObject({
-  display_name: z.string(),
-  call_tag: z.string().optional(),
-});
-const callSchema = z.looseObject({ call_type: z.literal("WEBRTC"), sdp: z.string().min(1) });
-const sdpSchema = z.looseObject({ sdp: z.string().min(1) });
-const candidateSchema = z.looseObject({ candidate: z.string(), mid: z.string().optional() });
 
 const success = (c: Context, result: unknown, status: ContentfulStatusCode = 200) =>
   c.json({ status: "success", result }, status);
@@ -28,13 +21,13 @@ const failure = (c: Context, status: ContentfulStatusCode, result: string) =>
   c.json({ status: "failed", result }, status);
 
 /** Pexip Infinity's client REST API v2, as a WebRTC client (the BCSC app) uses it. */
-export function addClientApi(app: Hono, options: ClientApiOptions): void {
+export function addClientApi(app: SimulatorApp, options: ClientApiOptions): void {
   const { directory, node } = options;
-  const sessionOf = (c: Context, token = c.req.header("token")) =>
+  const attendanceOf = (c: Context, token = c.req.header("token")) =>
     node.authenticate(token, c.req.param("alias") ?? "");
   const invalidToken = (c: Context) => failure(c, 403, "Invalid token");
 
-  app.post(`${BASE}/request_token`, async (c) => {
+  serve(app, routes.requestToken, async (c) => {
     const alias = c.req.param("alias");
     const config = directory.byAlias(alias);
     if (!config) return failure(c, 404, "Neither conference nor gateway found");
@@ -48,7 +41,7 @@ export function addClientApi(app: Hono, options: ClientApiOptions): void {
     }
     if (role === "invalid-pin") return failure(c, 403, "Invalid PIN");
 
-    const session = node.join({
+    const { attendance, token } = node.join({
       config,
       alias,
       displayName: body.data.display_name,
@@ -56,112 +49,114 @@ export function addClientApi(app: Hono, options: ClientApiOptions): void {
       callTag: body.data.call_tag ?? "",
       vendor: c.req.header("user-agent") ?? "",
     });
-    return success(c, tokenResult(session, config, options));
+    return success(c, tokenResult(attendance, token, options));
   });
 
-  app.post(`${BASE}/refresh_token`, (c) => {
-    const session = sessionOf(c);
-    if (!session) return invalidToken(c);
+  serve(app, routes.refreshToken, (c) => {
+    const attendance = attendanceOf(c);
+    if (!attendance) return invalidToken(c);
     return success(c, {
-      token: node.refresh(session),
+      token: node.refresh(attendance),
       expires: String(options.tokenExpiresSeconds),
-      role: session.participant.role,
+      role: attendance.participant.role,
     });
   });
 
-  app.post(`${BASE}/release_token`, (c) => {
-    const session = sessionOf(c);
-    if (!session) return invalidToken(c);
-    node.leave(session, "Participant released its token");
+  serve(app, routes.releaseToken, (c) => {
+    const attendance = attendanceOf(c);
+    if (!attendance) return invalidToken(c);
+    node.leave(attendance, TOKEN_RELEASED_REASON);
     return success(c, true);
   });
 
-  app.get(`${BASE}/conference_status`, (c) => {
-    const session = sessionOf(c);
-    if (!session) return invalidToken(c);
-    return success(c, conferenceStatusJson(session.conference));
+  serve(app, routes.conferenceStatus, (c) => {
+    const attendance = attendanceOf(c);
+    if (!attendance) return invalidToken(c);
+    return success(c, conferenceStatusJson(attendance.conference));
   });
 
-  app.get(`${BASE}/participants`, (c) => {
-    const session = sessionOf(c);
-    if (!session) return invalidToken(c);
-    return success(c, [...session.conference.participants.values()].map(participantJson));
+  serve(app, routes.participants, (c) => {
+    const attendance = attendanceOf(c);
+    if (!attendance) return invalidToken(c);
+    return success(c, [...attendance.conference.participants.values()].map(participantJson));
   });
 
-  app.get(`${BASE}/events`, (c) => {
-    const session = sessionOf(c, c.req.header("token") ?? c.req.query("token"));
-    if (!session) return invalidToken(c);
-    return node.openStream(session).response;
+  serve(app, routes.events, (c) => {
+    const attendance = attendanceOf(c, c.req.header("token") ?? c.req.query("token"));
+    if (!attendance) return invalidToken(c);
+    return openStream(attendance).response;
   });
 
   /** The participant in the path must be the token's own. */
-  const ownSession = (c: Context) => {
-    const session = sessionOf(c);
-    return session?.participant.uuid === c.req.param("participant") ? session : undefined;
+  const ownAttendance = (c: Context) => {
+    const attendance = attendanceOf(c);
+    return attendance?.participant.uuid === c.req.param("participant") ? attendance : undefined;
   };
-  const participantPath = `${BASE}/participants/:participant`;
-  const callPath = `${participantPath}/calls/:call`;
-
-  app.post(`${participantPath}/disconnect`, (c) => {
-    const session = ownSession(c);
-    if (!session) return invalidToken(c);
-    node.leave(session, API_DISCONNECT_REASON);
+  serve(app, routes.disconnect, (c) => {
+    const attendance = ownAttendance(c);
+    if (!attendance) return invalidToken(c);
+    node.leave(attendance, API_DISCONNECT_REASON);
     return success(c, true);
   });
 
-  app.post(`${participantPath}/calls`, async (c) => {
-    const session = ownSession(c);
-    if (!session) return invalidToken(c);
+  serve(app, routes.calls, async (c) => {
+    const attendance = ownAttendance(c);
+    if (!attendance) return invalidToken(c);
     const body = callSchema.safeParse(await c.req.json().catch(() => undefined));
     if (!body.success) return failure(c, 400, "A WEBRTC call needs an SDP offer");
-    const answer = await node.startCall(session, body.data.sdp);
+    const answer = await node.calls.start(attendance, body.data.sdp);
     return answer ? success(c, answer) : failure(c, 400, "Invalid SDP offer");
   });
 
   const withCall = (
-    handle: (c: Context, session: Session, callUuid: string) => Response | Promise<Response>,
+    handle: (c: Context, attendance: Attendance, callUuid: string) => Response | Promise<Response>,
   ) => {
     return (c: Context) => {
-      const session = ownSession(c);
-      if (!session) return invalidToken(c);
+      const attendance = ownAttendance(c);
+      if (!attendance) return invalidToken(c);
       const callUuid = c.req.param("call") ?? "";
-      if (!session.participant.calls.has(callUuid)) return failure(c, 403, "Invalid call");
-      return handle(c, session, callUuid);
+      if (!attendance.participant.calls.has(callUuid)) return failure(c, 403, "Invalid call");
+      return handle(c, attendance, callUuid);
     };
   };
 
-  app.post(
-    `${callPath}/ack`,
-    withCall((c, session, callUuid) => success(c, node.ackCall(session, callUuid))),
+  serve(
+    app,
+    routes.ack,
+    withCall((c, attendance, callUuid) => success(c, node.calls.ack(attendance, callUuid))),
   );
-  app.post(
-    `${callPath}/new_candidate`,
-    withCall(async (c, session, callUuid) => {
+  serve(
+    app,
+    routes.newCandidate,
+    withCall(async (c, attendance, callUuid) => {
       const body = candidateSchema.safeParse(await c.req.json().catch(() => undefined));
       if (!body.success) return failure(c, 400, "A candidate needs a candidate attribute");
-      await node.addCandidate(session, callUuid, body.data);
+      await node.calls.addCandidate(attendance, callUuid, body.data);
       return success(c, null);
     }),
   );
-  app.post(
-    `${callPath}/dtmf`,
+  serve(
+    app,
+    routes.dtmf,
     withCall((c) => success(c, true)),
   );
-  app.post(
-    `${callPath}/update`,
-    withCall(async (c, session, callUuid) => {
+  serve(
+    app,
+    routes.update,
+    withCall(async (c, attendance, callUuid) => {
       const body = sdpSchema.safeParse(await c.req.json().catch(() => undefined));
       const sdp = body.success
-        ? await node.updateCall(session, callUuid, body.data.sdp)
+        ? await node.calls.update(attendance, callUuid, body.data.sdp)
         : undefined;
       // Pexip's schema for update declares no 400; its errors besides 403 are text (500, 502...).
       return sdp ? success(c, { call_uuid: callUuid, sdp }) : c.text("Invalid SDP offer", 500);
     }),
   );
-  app.post(
-    `${callPath}/disconnect`,
-    withCall((c, session, callUuid) => {
-      node.disconnectCall(session, callUuid);
+  serve(
+    app,
+    routes.hangUp,
+    withCall((c, attendance, callUuid) => {
+      node.calls.hangUp(attendance, callUuid);
       return success(c, null);
     }),
   );

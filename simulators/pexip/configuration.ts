@@ -1,32 +1,36 @@
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 
 export const CONFERENCE_COLLECTION_PATH = "/api/admin/configuration/v1/conference/";
 
-export interface ConferenceAlias {
-  id: number;
-  alias: string;
-  conference: string;
-  creation_time: string;
-  description: string;
-}
-
 /** A Virtual Meeting Room as Pexip's management API stores it (the fields this deployment uses). */
-export interface ConferenceConfig {
-  id: number;
-  name: string;
-  service_type: "conference";
-  allow_guests: boolean;
-  pin: string;
-  guest_pin: string;
-  tag: string;
-  description: string;
-  call_type: "video";
-  guests_can_present: boolean;
-  participant_limit: number | null;
-  creation_time: string;
-  resource_uri: string;
-  aliases: ConferenceAlias[];
-}
+export const conferenceConfigSchema = z
+  .strictObject({
+    id: z.number().int(),
+    name: z.string(),
+    service_type: z.literal("conference"),
+    allow_guests: z.boolean(),
+    pin: z.string(),
+    guest_pin: z.string(),
+    tag: z.string(),
+    description: z.string(),
+    call_type: z.literal("video"),
+    guests_can_present: z.boolean(),
+    participant_limit: z.number().int().nullable(),
+    creation_time: z.string(),
+    resource_uri: z.string(),
+    aliases: z.array(
+      z.strictObject({
+        id: z.number().int(),
+        alias: z.string(),
+        conference: z.string(),
+        creation_time: z.string(),
+        description: z.string(),
+      }),
+    ),
+  })
+  .openapi("Conference");
+
+export type ConferenceConfig = z.infer<typeof conferenceConfigSchema>;
 
 const editableFields = {
   name: z.string().min(1).max(250),
@@ -56,7 +60,11 @@ export const conferencePatchSchema = z.object(editableFields).omit({ name: true 
 export type NewConference = z.infer<typeof newConferenceSchema>;
 
 /** Field errors in the shape of Pexip's (Tastypie) validation answers. */
-export type ValidationErrors = Record<string, Record<string, string[]> | string[]>;
+export const validationErrorsSchema = z
+  .object({ conference: z.record(z.string(), z.array(z.string())) })
+  .openapi("ValidationErrors");
+
+export type ValidationErrors = z.infer<typeof validationErrorsSchema>;
 
 export type CreateResult =
   | { ok: true; config: ConferenceConfig }

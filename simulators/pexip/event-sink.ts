@@ -1,5 +1,6 @@
 import type { SimClock } from "../control/clock.ts";
 import { type BasicCredentials, basicAuthHeader } from "../shared/basic-auth.ts";
+import type { LiveConference, Participant } from "./live-model.ts";
 
 export interface EventSinkTarget {
   url?: string;
@@ -71,4 +72,33 @@ export class EventSink {
       );
     }
   }
+}
+
+/** The `data` of a conference event. */
+export function conferenceEvent(conference: LiveConference) {
+  return {
+    name: conference.name,
+    conference: conference.name,
+    service_type: conference.config.service_type,
+    tag: conference.config.tag,
+    start_time: conference.startMs / 1000,
+  };
+}
+
+/** The `data` of a participant event. */
+export function participantEvent(conference: LiveConference, participant: Participant) {
+  return {
+    uuid: participant.uuid,
+    conference: conference.name,
+    display_name: participant.displayName,
+    role: participant.role === "HOST" ? "chair" : "guest",
+    protocol: participant.protocol,
+    call_direction: participant.isAgent ? "out" : "in",
+    call_tag: participant.callTag,
+    destination_alias: participant.alias,
+    service_tag: conference.config.tag,
+    service_type: participant.serviceType,
+    has_media: participant.hasMedia,
+    connect_time: participant.startMs / 1000,
+  };
 }

@@ -1,9 +1,11 @@
 import { type SimClock, systemClock } from "../control/clock.ts";
+import type { ControlAccess } from "../control/control-access.ts";
 import { type ControlPlane, createControlPlane } from "../control/control-plane.ts";
 import { createRandom, deriveSeed, randomSeed } from "../control/random.ts";
 import type { BasicCredentials } from "../shared/basic-auth.ts";
 import { type CallMedia, syntacticCallMedia } from "./call-media.ts";
 import { addClientApi } from "./client-api.ts";
+import { PEXIP_TOKEN, PEXIP_TOKEN_QUERY } from "./client-routes.ts";
 import { ConferenceNode } from "./conference-node.ts";
 import { type ConferenceConfig, ConferenceDirectory } from "./configuration.ts";
 import { EventSink } from "./event-sink.ts";
@@ -14,7 +16,6 @@ import {
   inProcessManagement,
 } from "./management.ts";
 import { addManagementApi } from "./management-api.ts";
-import { pexipOpenApi } from "./openapi.ts";
 
 export interface PexipOptions {
   clock?: SimClock;
@@ -30,6 +31,7 @@ export interface PexipOptions {
   /** What answers WebRTC offers and carries media; default: valid SDP answers and no media. */
   callMedia?: CallMedia;
   fetch?: typeof fetch;
+  controlAccess?: ControlAccess;
 }
 
 export interface LiveConferenceView {
@@ -74,7 +76,12 @@ export function createPexipSimulator(options: PexipOptions = {}): PexipSimulator
 
   const control = createControlPlane({
     simulator: "pexip",
-    openapi: pexipOpenApi,
+    title: "Pexip Infinity conferencing node simulator",
+    securitySchemes: {
+      [PEXIP_TOKEN]: { type: "apiKey", in: "header", name: "token" },
+      [PEXIP_TOKEN_QUERY]: { type: "apiKey", in: "query", name: "token" },
+    },
+    access: options.controlAccess,
     clock,
     seed,
     // Configuration survives a reset (MaxConf's pool lives in it); calls and tokens do not.

@@ -1,4 +1,6 @@
+import type { z } from "@hono/zod-openapi";
 import type { MediaLeg } from "./call-media.ts";
+import type { conferenceStatusSchema, participantSchema } from "./client-schemas.ts";
 import type { ConferenceConfig } from "./configuration.ts";
 import type { EventStream } from "./event-stream.ts";
 
@@ -41,8 +43,18 @@ export interface LiveConference {
   cancelAgentJoin?: () => void;
 }
 
+/** A participant in a live conference: what its participant token stands for. */
+export interface Attendance {
+  participant: Participant;
+  conference: LiveConference;
+}
+
+export function hasAgent(conference: LiveConference): boolean {
+  return [...conference.participants.values()].some((participant) => participant.isAgent);
+}
+
 /** The participant object of the client API (roster answers and event payloads). */
-export function participantJson(participant: Participant) {
+export function participantJson(participant: Participant): z.infer<typeof participantSchema> {
   const yesNo = (flag: boolean) => (flag ? "YES" : "NO");
   return {
     api_url: `/participants/${participant.uuid}`,
@@ -92,7 +104,9 @@ export function participantJson(participant: Participant) {
  * The `conference_status` answer. Nothing here locks or mutes a conference; it is started once a
  * host is in, which is also what lets waiting guests in.
  */
-export function conferenceStatusJson(conference: LiveConference) {
+export function conferenceStatusJson(
+  conference: LiveConference,
+): z.infer<typeof conferenceStatusSchema> {
   const participants = [...conference.participants.values()];
   return {
     locked: false,

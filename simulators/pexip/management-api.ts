@@ -1,19 +1,24 @@
-import type { Context, Hono } from "hono";
-import { CONFERENCE_COLLECTION_PATH, type ConferenceDirectory } from "./configuration.ts";
+import type { Context } from "hono";
+import { type SimulatorApp, serve } from "../control/openapi.ts";
+import type { ConferenceDirectory } from "./configuration.ts";
 import type { ConferenceManagement } from "./management.ts";
+import { managementRoutes as routes } from "./management-routes.ts";
 
 /** The slice of Pexip's management API (configuration/v1/conference) MaxConf relies on. */
 export function addManagementApi(
-  app: Hono,
+  app: SimulatorApp,
   directory: ConferenceDirectory,
   management: ConferenceManagement,
 ): void {
-  const collection = CONFERENCE_COLLECTION_PATH;
-  const item = [`${collection}:id{[0-9]+}/`, `${collection}:id{[0-9]+}`];
-  const idOf = (c: Context) => Number(c.req.param("id"));
   const bodyOf = (c: Context) => c.req.json().catch(() => undefined);
+  /** The handler, for a conference id made of digits; any other id is no conference's. */
+  const onConference =
+    (handle: (c: Context, id: number) => Response | Promise<Response>) => (c: Context) => {
+      const id = c.req.param("id") ?? "";
+      return /^[0-9]+$/.test(id) ? handle(c, Number(id)) : c.body(null, 404);
+    };
 
-  app.post(collection, async (c) => {
+  serve(app, routes.create, async (c) => {
     const created = management.create(await bodyOf(c));
     if (created.status === 400) return c.json(created.errors, 400);
     // Pexip answers with the new resource's address only.
@@ -21,7 +26,7 @@ export function addManagementApi(
     return c.body(null, 201, { location });
   });
 
-  app.get(collection, (c) => {
+  serve(app, routes.list, (c) => {
     const name = c.req.query("name");
     const objects = directory.list().filter((config) => name === undefined || config.name === name);
     return c.json({
@@ -36,15 +41,31 @@ export function addManagementApi(
     });
   });
 
-  app.on("GET", item, (c) => {
-    const config = directory.get(idOf(c));
-    return config ? c.json(config) : c.body(null, 404);
-  });
-
-  app.on("PATCH", item, async (c) => {
-    const updated = management.update(idOf(c), await bodyOf(c));
-    return updated.status === 400 ? c.json(updated.errors, 400) : c.body(null, updated.status);
-  });
-
-  app.on("DELETE", item, (c) => c.body(null, management.delete(idOf(c)).status));
+  for (const route of routes.read) {
+    serve(
+      app,
+      route,
+      onConference((c, id) => {
+        const config = directory.get(id);
+        return config ? c.json(config) : c.body(null, 404);
+      }),
+    );
+  }
+  for (const route of routes.change) {
+    serve(
+      app,
+      route,
+      onConference(async (c, id) => {
+        const updated = management.update(id, await bodyOf(c));
+        return updated.status === 400 ? c.json(updated.errors, 400) : c.body(null, updated.status);
+      }),
+    );
+  }
+  for (const route of routes.delete) {
+    serve(
+      app,
+      route,
+      onConference((c, id) => c.body(null, management.delete(id).status)),
+    );
+  }
 }

@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import type { Random } from "../control/random.ts";
 
 export interface EntraError {
@@ -54,8 +55,25 @@ export const entraErrors = {
   }),
 } satisfies Record<string, (...args: string[]) => EntraError>;
 
+export const entraErrorSchema = z
+  .object({
+    error: z.string(),
+    error_description: z.string().regex(/^AADSTS\d+: /),
+    error_codes: z.array(z.number().int()),
+    timestamp: z.string(),
+    trace_id: z.string(),
+    correlation_id: z.string(),
+    error_uri: z.string(),
+  })
+  .openapi("EntraError");
+
 /** Entra's error body; the description's last lines name the trace, correlation and time. */
-export function entraErrorBody(failure: EntraError, nowMs: number, random: Random, origin: string) {
+export function entraErrorBody(
+  failure: EntraError,
+  nowMs: number,
+  random: Random,
+  origin: string,
+): z.infer<typeof entraErrorSchema> {
   const traceId = random.uuid();
   const correlationId = random.uuid();
   // Entra writes "2026-01-05 18:00:00Z": no "T", no fraction.

@@ -1,14 +1,16 @@
 import type { Context } from "hono";
 import { type JWK, SignJWT } from "jose";
 import { type SimClock, systemClock } from "../control/clock.ts";
+import type { ControlAccess } from "../control/control-access.ts";
 import { type ControlPlane, createControlPlane } from "../control/control-plane.ts";
+import { serve } from "../control/openapi.ts";
 import { createRandom, deriveSeed, randomSeed } from "../control/random.ts";
 import { parseBasicAuth, sameSecret } from "../shared/basic-auth.ts";
 import { base64UrlEncode } from "../shared/encoding.ts";
 import { type EntraError, entraErrorBody, entraErrors } from "./entra-errors.ts";
 import { addKeyControl } from "./key-control.ts";
 import { type KeyDescription, KeyRing } from "./key-ring.ts";
-import { tokenServerOpenApi } from "./openapi.ts";
+import { CLIENT_SECRET_BASIC, tokenServerRoutes } from "./routes.ts";
 
 export interface TokenServerClient {
   clientId: string;
@@ -30,6 +32,7 @@ export interface TokenServerOptions {
   keyOverlapSeconds?: number;
   /** Origin written into `iss` and metadata; by default the origin of each request. */
   issuerOrigin?: string;
+  controlAccess?: ControlAccess;
 }
 
 export interface TokenServer extends ControlPlane {
@@ -60,7 +63,9 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
     simulator: "token-server",
     clock,
     seed,
-    openapi: tokenServerOpenApi,
+    title: "Token server simulator (Microsoft Entra ID v2, client credentials)",
+    securitySchemes: { [CLIENT_SECRET_BASIC]: { type: "http", scheme: "basic" } },
+    access: options.controlAccess,
     resetState: () => {
       issued = 0;
       keys.dropRetiring();
@@ -86,7 +91,7 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
       "cache-control": "no-store, no-cache",
     });
 
-  app.post("/:tenant/oauth2/v2.0/token", async (c) => {
+  serve(app, tokenServerRoutes.token, async (c) => {
     const tenant = c.req.param("tenant");
     if (!tenants.has(tenant)) return fail(c, entraErrors.invalidTenant(tenant));
     const isForm = c.req.header("content-type")?.startsWith("application/x-www-form-urlencoded");
@@ -148,13 +153,13 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
     );
   });
 
-  app.get("/:tenant/discovery/v2.0/keys", async (c) => {
+  serve(app, tokenServerRoutes.keys, async (c) => {
     const tenant = c.req.param("tenant");
     if (!tenants.has(tenant)) return fail(c, entraErrors.invalidTenant(tenant));
     return c.json(await keys.jwks());
   });
 
-  app.get("/:tenant/v2.0/.well-known/openid-configuration", (c) => {
+  serve(app, tokenServerRoutes.openIdConfiguration, (c) => {
     const tenant = c.req.param("tenant");
     if (!tenants.has(tenant)) return fail(c, entraErrors.invalidTenant(tenant));
     const base = `${originOf(c)}/${tenant}`;

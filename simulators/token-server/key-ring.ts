@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import type { JWK } from "jose";
 import type { SimClock } from "../control/clock.ts";
 import type { Random } from "../control/random.ts";
@@ -9,12 +10,14 @@ interface RetiringKey {
   cancelDrop: () => void;
 }
 
-export interface KeyDescription {
-  kid: string;
-  status: "current" | "retiring";
+export const keyDescriptionSchema = z.object({
+  kid: z.string(),
+  status: z.enum(["current", "retiring"]),
   /** When a retiring key leaves the JWKS (ISO time on the simulator's clock). */
-  dropsAt?: string;
-}
+  dropsAt: z.string().optional(),
+});
+
+export type KeyDescription = z.infer<typeof keyDescriptionSchema>;
 
 /**
  * The tenant's signing keys, rotated as Entra does: a new key signs from now on, the one it

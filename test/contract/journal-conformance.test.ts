@@ -5,13 +5,12 @@ import { PexipConferenceClient } from "../../adapters/pexip/index.ts";
 import { runDemo } from "../../apps/demo/flow.ts";
 import { signDeviceToken } from "../../apps/shared/dev-device.ts";
 import { type Listener, listen } from "../../apps/shared/listen.ts";
-import type { OpenApiDocument } from "../../simulators/control/openapi.ts";
 import { type JournalEntry, VirtualClock, wireSimulators } from "../../simulators/index.ts";
 import { audience, clientId, clientSecret, eventSink, tenant } from "../simulators/wired-stack.ts";
 import { simSeed } from "../support/sim-seed.ts";
 import { startTestStack } from "../support/stack.ts";
 import { createWebRtcOffer } from "../support/webrtc-offer.ts";
-import { OpenApiChecker } from "./openapi-conformance.ts";
+import { OpenApiChecker, type OpenApiDocument } from "./openapi-conformance.ts";
 import { directly } from "./targets.ts";
 
 const SIMULATORS = ["tokenServer", "maxconf", "pexip"] as const;
@@ -132,6 +131,21 @@ describe("each simulator's OpenAPI document", () => {
         expect(document.openapi).toBe("3.1.0");
         expect(Object.keys(document.paths)).toContain("/_sim/journal");
         expect(new OpenApiChecker(document).documentProblems()).toEqual([]);
+      }
+    } finally {
+      await stack.close();
+    }
+  });
+  it("describes every route its simulator serves, and nothing else", async () => {
+    const stack = await startWalkStack();
+    try {
+      for (const name of SIMULATORS) {
+        const { app } = stack.simulators[name];
+        const served = app.routes
+          .filter((route) => route.method !== "ALL")
+          .map((route) => `${route.method} ${route.path.replaceAll(/:(\w+)/g, "{$1}")}`);
+        const checker = new OpenApiChecker(await servedDocument(stack.urls[name]));
+        expect(new Set(served), name).toEqual(new Set(checker.operations()));
       }
     } finally {
       await stack.close();

@@ -1,8 +1,15 @@
 import type { ControlPlane } from "../../simulators/control/control-plane.ts";
-import type { OpenApiDocument } from "../../simulators/control/openapi.ts";
 import type { JournalEntry } from "../../simulators/index.ts";
 
 type Schema = { [keyword: string]: unknown };
+
+/** The parts of an OpenAPI 3.1 document the checker reads (a simulator serves the whole). */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, unknown>>;
+  components?: { schemas?: Record<string, unknown>; securitySchemes?: Record<string, unknown> };
+}
 
 interface Parameter {
   name: string;
@@ -56,6 +63,8 @@ const CHECKED = new Set([
   "maxLength",
   "minimum",
   "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
   "minItems",
   "maxItems",
   "items",
@@ -157,6 +166,11 @@ export class OpenApiChecker {
         case "minimum":
         case "maximum":
           if (typeof value === "number" && outOf(keyword, value, expected))
+            fail(`is out of bounds (${keyword} ${expected})`);
+          break;
+        case "exclusiveMinimum":
+        case "exclusiveMaximum":
+          if (typeof value === "number" && !beyond(keyword, value, expected))
             fail(`is out of bounds (${keyword} ${expected})`);
           break;
         case "minItems":
@@ -388,6 +402,10 @@ function hasType(value: unknown, type: unknown): boolean {
 
 function outOf(keyword: string, actual: number, bound: unknown): boolean {
   return keyword.startsWith("min") ? actual < Number(bound) : actual > Number(bound);
+}
+
+function beyond(keyword: string, actual: number, bound: unknown): boolean {
+  return keyword === "exclusiveMinimum" ? actual > Number(bound) : actual < Number(bound);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

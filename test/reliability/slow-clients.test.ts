@@ -5,7 +5,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildService } from "../../apps/api/build.ts";
+import { bundleService } from "../../apps/api/build.ts";
 import { type DevDevice, ensureDevDevice, signDeviceToken } from "../../apps/shared/dev-device.ts";
 import {
   audience,
@@ -36,7 +36,7 @@ describe("slow clients: more held connections than the service has file descript
   beforeAll(async () => {
     upstreams = await startWiredStack();
     device = await ensureDevDevice(dataDir, "slow-clients-app");
-    const started = await startWithFileLimit(await buildService(), {
+    const started = await startWithFileLimit(await bundleService(), {
       PORT: "0",
       LOG_LEVEL: "warn",
       DATABASE_PATH: join(dataDir, "video-api.db"),

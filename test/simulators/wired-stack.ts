@@ -1,5 +1,9 @@
 import { VirtualClock } from "../../simulators/control/clock.ts";
-import { type WiredSimulators, wireSimulators } from "../../simulators/index.ts";
+import {
+  type WiredSimulators,
+  type WiringOptions,
+  wireSimulators,
+} from "../../simulators/index.ts";
 import { simSeed } from "../support/sim-seed.ts";
 import { type Listener, listen } from "./listen.ts";
 
@@ -20,7 +24,7 @@ export interface WiredStack extends WiredSimulators {
 
 /** The three simulators on real sockets, wired to each other, on one virtual clock. */
 export async function startWiredStack(
-  options: { agentJoinDelayMs?: number; poolSize?: number } = {},
+  options: Pick<WiringOptions, "agentJoinDelayMs" | "poolSize" | "controlAccess"> = {},
 ): Promise<WiredStack> {
   const clock = new VirtualClock();
   const seed = simSeed(42);

@@ -41,7 +41,7 @@ describe("CORS for the citizen page on the Pexip simulator's port", () => {
 describe("the dev stack's routes in front of the API", () => {
   it("serves the page and signs device tokens for fresh device codes; the rest goes to the API", async () => {
     const device = await ensureDevDevice(mkdtempSync(join(tmpdir(), "dev-routes-")), "app");
-    const handler = withCitizenPage(async () => new Response("api"), device);
+    const handler = withCitizenPage(async () => new Response("api"), device, 8080);
     const page = await handler(new Request("http://127.0.0.1:8080/demo"), {});
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(await page.text()).toContain("/demo/citizen.js");

@@ -1,8 +1,7 @@
 import type { Listener } from "../../shared/listen.ts";
+import { loopbackOrigins } from "./loopback-origins.ts";
 
 type FetchHandler = Parameters<Listener["handle"]>[0];
-
-const LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"];
 
 /**
  * DEV STACK ONLY: lets the citizen page, served on the API's port, call the Pexip simulator on
@@ -10,7 +9,7 @@ const LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"];
  * simulator answers, is left as it is. Preflights are answered here and never reach the journal.
  */
 export function allowCitizenPageOrigin(pexip: FetchHandler, apiPort: number): FetchHandler {
-  const pageOrigins = new Set(LOOPBACK_HOSTS.map((host) => `http://${host}:${apiPort}`));
+  const pageOrigins = loopbackOrigins(apiPort);
   return async (request, env) => {
     const origin = request.headers.get("origin");
     if (!origin || !pageOrigins.has(origin)) return pexip(request, env);
