@@ -40,11 +40,12 @@ describe("bad input", () => {
   };
 
   /** A device whose token claims this device code, which may hold a control character. */
+  /** A create whose body's device code is `deviceCode`, under a token for a clean one. */
   const deviceCoded = (deviceCode: string) => () => {
-    const device = stack.asDevice(deviceCode);
+    const device = stack.asDevice("device-clean-token");
     return device.call("POST", "/video/v2/sessions", {
       client_id: device.clientId,
-      device_code: device.deviceCode,
+      device_code: deviceCode,
     });
   };
   const gzipped = (encoding: string) => () =>
@@ -137,13 +138,15 @@ describe("bad input", () => {
     ],
     ["unknown route", () => app().call("GET", "/video/v2/nothing-here"), 404],
     // Found by an attack: control characters were taken into ids, stored and logged.
-    ["a NUL in device_code (body and token)", deviceCoded("device-\u0000-nul"), 400, "device_code"],
+    ["a NUL in the body's device_code", deviceCoded("device-\u0000-nul"), 400, "device_code"],
+    // The token's claim is refused before any body is read (adapters/device-jwt).
+    ["a NUL in the token's device_code", () => stack.asDevice("device-\u0000").create(), 401],
     ["an escape in device_code", deviceCoded("device-\u001b[2J"), 400, "device_code"],
     ["a DEL in device_code", deviceCoded("device-\u007f"), 400, "device_code"],
     [
       "a NUL in a form's device_code",
       () => {
-        const device = stack.asDevice("device-\u0000-form");
+        const device = stack.asDevice("device-clean-token");
         const form = new URLSearchParams({
           client_id: device.clientId,
           device_code: "device-\u0000-form",

@@ -49,6 +49,8 @@ describe("slow clients: more held connections than the service has file descript
       BCSC_CLIENT_KEYS_FILE: device.keysFile,
       DESTINATION_HOST: new URL(upstreams.urls.pexip).host,
       RATE_LIMIT_PER_MINUTE: "100000",
+      // One client plays every installation here.
+      CLIENT_MAX_LIVE_SESSIONS: "100000",
     });
     service = started.process;
     serviceUrl = new URL(started.url);
