@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/support/print-seed.ts"],
+    // A real PostgreSQL server for the whole run (or TEST_DATABASE_URL's).
+    globalSetup: ["test/support/postgres-global-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: "forks",

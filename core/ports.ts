@@ -145,6 +145,8 @@ export interface RoomDeletionOutbox {
 export interface StoreCounts {
   sessionsByState: Record<string, number>;
   pendingRoomDeletions: number;
+  /** A store on a connection pool: its connections now. */
+  connections?: { total: number; idle: number; waiting: number };
 }
 
 /** What operators are told about the store: readiness and metrics. */

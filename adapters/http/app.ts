@@ -2,23 +2,22 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { StoreUnavailable } from "../../core/errors.ts";
 import type { DeviceIdentity } from "../../core/model.ts";
-import type { Clock, DeviceAuthenticator } from "../../core/ports.ts";
+import type { DeviceAuthenticator, RateLimiter } from "../../core/ports.ts";
 import type { VideoSessionUseCases } from "../../core/use-cases/index.ts";
 import { docsPage } from "./docs.ts";
 import type { HttpEnv } from "./env.ts";
 import { registerSessionRoutes } from "./handlers.ts";
-import { internalError, noRoute, ProblemAnswer, problem } from "./problem.ts";
-import { DeviceRateLimiter } from "./rate-limit.ts";
+import { internalError, noRoute, ProblemAnswer, problem, storeUnavailable } from "./problem.ts";
 
 export interface HttpAppOptions {
   useCases: VideoSessionUseCases;
   authenticator: DeviceAuthenticator;
   /** Where the API lives; the shipped app uses /video. */
   basePath?: string;
-  /** Creates and updates allowed per device and minute. */
-  rateLimitPerMinute: number;
-  clock: Clock;
+  /** Creates and updates allowed per device. */
+  rateLimiter: RateLimiter;
   /** Logs what no answer can explain (a bug); never given a token or a device code. */
   logError?: (message: string, error: unknown) => void;
   /** Runs around every request, first (request ids, logs, metrics). */
@@ -51,6 +50,7 @@ export function createHttpApp(options: HttpAppOptions) {
 
   app.onError((error, c) => {
     if (error instanceof ProblemAnswer) return error.response;
+    if (error instanceof StoreUnavailable) return storeUnavailable();
     if (error instanceof HTTPException) {
       return problem({
         status: error.status === 500 ? 400 : (error.status as 400),
@@ -76,7 +76,6 @@ export function createHttpApp(options: HttpAppOptions) {
   if (options.observe) app.use("*", options.observe);
   options.operatorRoutes?.(app);
 
-  const limiter = new DeviceRateLimiter(options.rateLimitPerMinute, options.clock);
   const api = new OpenAPIHono<HttpEnv>({ strict: false, defaultHook: app.defaultHook });
   api.use("*", refuseEncodedBodies);
   api.use("*", limitBody(maxBodyBytes));
@@ -85,7 +84,9 @@ export function createHttpApp(options: HttpAppOptions) {
     if (identity instanceof Response) return identity;
     c.set("identity", identity);
     if (c.req.method !== "GET") {
-      const verdict = limiter.take(`${identity.clientId}\n${identity.deviceCode}`);
+      const verdict = await options.rateLimiter.take(
+        `${identity.clientId}\n${identity.deviceCode}`,
+      );
       if (!verdict.allowed) return tooMany(verdict.retryAfterSeconds);
     }
     await next();

@@ -23,6 +23,15 @@ export function problem(fields: ProblemFields): Response {
 export const noRoute = (method: string, path: string): Response =>
   problem({ status: 404, title: "Not found", detail: `No route for ${method} ${path}.` });
 
+/** The database did not answer: nothing was written that the caller was not told of. */
+export const storeUnavailable = (): Response =>
+  problem({
+    status: 503,
+    title: "Store unavailable",
+    detail: "The service's database is unavailable; retry shortly.",
+    headers: { "retry-after": "2" },
+  });
+
 /** An error nobody expected; what went wrong is logged, not told. */
 export const internalError = (): Response =>
   problem({ status: 500, title: "Internal error", detail: "Something broke on our side." });

@@ -1,4 +1,4 @@
-import type { Clock } from "../../core/ports.ts";
+import type { Clock, RateLimiter, RateVerdict } from "../../core/ports.ts";
 
 interface Bucket {
   tokens: number;
@@ -6,10 +6,11 @@ interface Bucket {
 }
 
 /**
- * A token bucket per device: `perMinute` requests a minute, refilled continuously, bursts up to
- * the same number. Buckets that refilled completely are forgotten, so memory follows activity.
+ * A token bucket per device in this process's memory: `perMinute` requests a minute, refilled
+ * continuously, bursts up to the same number. Buckets that refilled completely are forgotten, so
+ * memory follows activity. For one process; replicas share a limiter in their database instead.
  */
-export class DeviceRateLimiter {
+export class DeviceRateLimiter implements RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly refillPerMs: number;
   private lastSweep = 0;
@@ -22,7 +23,7 @@ export class DeviceRateLimiter {
   }
 
   /** Takes one request's token; when none is left, how many seconds until one is. */
-  take(device: string): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
+  async take(device: string): Promise<RateVerdict> {
     const now = this.clock.now();
     this.sweep(now);
     const bucket = this.buckets.get(device) ?? { tokens: this.perMinute, updatedAt: now };

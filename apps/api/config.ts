@@ -28,6 +28,12 @@ export const serviceConfigSchema = z
     HTTP_MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
     API_BASE_PATH: z.string().startsWith("/").default("/video"),
     DATABASE_PATH: z.string().default("./data/video-api.db"),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "a postgres:// URL")
+      .optional(),
+    DATABASE_POOL_SIZE: count.default(10),
+    DATABASE_STATEMENT_TIMEOUT_MS: count.default(5000),
     SQLITE_SYNCHRONOUS: z.enum(["FULL", "NORMAL"]).default("FULL"),
     ENTRA_AUTHORITY: url.default("https://login.microsoftonline.com"),
     ENTRA_TENANT: z.string().min(1),

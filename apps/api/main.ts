@@ -1,9 +1,9 @@
 import { systemClock } from "../../adapters/clock/system-clock.ts";
 import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
-import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import { listen } from "../shared/listen.ts";
 import { loadServiceConfig } from "./config.ts";
-import { buildService } from "./service.ts";
+import { buildService, type Service } from "./service.ts";
+import { openStorage } from "./storage.ts";
 
 /** The service alone, configured from the environment, against real (or separately run) upstreams. */
 let config: ReturnType<typeof loadServiceConfig>;
@@ -19,9 +19,13 @@ const listener = await listen(config.PORT, config.HOST, {
   keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
   maxConnections: config.HTTP_MAX_CONNECTIONS,
 });
-const service = buildService(config, systemClock, (settings) =>
-  sqliteStore(openBetterSqlite(settings.DATABASE_PATH, settings.SQLITE_SYNCHRONOUS)),
-);
+let service: Service;
+try {
+  service = await buildService(config, systemClock, openStorage(openBetterSqlite));
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 listener.handle(service.app.fetch);
 console.log(`BCSC Video API v2 listening on ${listener.url}${config.API_BASE_PATH}`);
 

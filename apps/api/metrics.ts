@@ -78,6 +78,17 @@ export function createMetrics(store: StoreStatus) {
     ["maxconf", "create"],
     ["maxconf", "housekeeping"],
   ];
+  new Gauge({
+    name: "database_connections",
+    help: "The database pool's connections (PostgreSQL): total, idle, and requests waiting for one.",
+    labelNames: ["state"],
+    registers: [registry],
+    async collect() {
+      const { connections } = await store.counts();
+      if (!connections) return;
+      for (const [state, count] of Object.entries(connections)) this.set({ state }, count);
+    },
+  });
   for (const [upstream, work] of breakers) {
     metrics.breakerState.set({ upstream, work }, breakerStates.closed);
   }

@@ -1,5 +1,5 @@
 import { createHttpApp } from "../../adapters/http/app.ts";
-import type { Store, Timers } from "../../core/ports.ts";
+import type { Timers } from "../../core/ports.ts";
 import type { ServiceConfig } from "./config.ts";
 import { deviceAuthenticator } from "./device-auth.ts";
 import { docsAssets } from "./docs-assets.ts";
@@ -7,19 +7,17 @@ import { createLogger, createRequestLogger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { observeRequests, operatorRoutes } from "./observability.ts";
 import { readinessChecks, within } from "./readiness.ts";
+import type { OpenStorage } from "./storage.ts";
 import { connectUpstreams, observeUpstreams } from "./upstreams.ts";
 import { wireUseCases } from "./use-cases.ts";
 import { startWorkers } from "./workers.ts";
 
-/** Opens the store the configuration names (migrated, ready for writes). */
-export type OpenStore = (config: ServiceConfig) => Store;
-
 const finalDeliveryMs = 2000;
 
 /** The service wired from its configuration: HTTP app, background workers, and how to stop. */
-export function buildService(config: ServiceConfig, clock: Timers, openStore: OpenStore) {
+export async function buildService(config: ServiceConfig, clock: Timers, openStorage: OpenStorage) {
   const logger = createLogger(config.LOG_LEVEL);
-  const store = openStore(config);
+  const { store, rateLimiter, jobLocks } = await openStorage(config, clock, logger);
   const metrics = createMetrics(store.status);
   const upstreams = connectUpstreams(config, clock, observeUpstreams(metrics, logger));
   const { useCases, jobs } = wireUseCases(config, clock, store, upstreams.rooms);
@@ -27,8 +25,7 @@ export function buildService(config: ServiceConfig, clock: Timers, openStore: Op
     useCases,
     authenticator: deviceAuthenticator(config, clock),
     basePath: config.API_BASE_PATH,
-    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-    clock,
+    rateLimiter,
     logError: (message, error) => logger.error({ error: String(error) }, message),
     observe: observeRequests(createRequestLogger(config.LOG_LEVEL), metrics),
     operatorRoutes: (routes) => {
@@ -38,7 +35,7 @@ export function buildService(config: ServiceConfig, clock: Timers, openStore: Op
   });
   const workers = startWorkers(
     jobs,
-    store.outbox,
+    { outbox: store.outbox, jobLocks },
     clock,
     {
       reconcileEveryMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
@@ -66,4 +63,4 @@ export function buildService(config: ServiceConfig, clock: Timers, openStore: Op
   };
 }
 
-export type Service = ReturnType<typeof buildService>;
+export type Service = Awaited<ReturnType<typeof buildService>>;

@@ -1,4 +1,4 @@
-import type { RoomDeletionOutbox, Timers } from "../../core/ports.ts";
+import type { JobLocks, RoomDeletionOutbox, Timers } from "../../core/ports.ts";
 import type { BackgroundJobs, Reconciliation } from "../../core/use-cases/index.ts";
 import type { Logger } from "./logger.ts";
 
@@ -7,12 +7,13 @@ const expirySweepMs = 5_000;
 
 /**
  * The background work: delivering owed room deletions, expiring idle sessions, reconciling
- * MaxConf's rooms with our sessions. Each job runs one at a time; a deletion owed runs the
+ * MaxConf's rooms with our sessions. Each job runs one at a time here; expiry and reconciliation
+ * run in one process at a time (deliveries share the work by claims); a deletion owed runs the
  * deletion job now instead of at its next sweep.
  */
 export function startWorkers(
   jobs: BackgroundJobs,
-  outbox: RoomDeletionOutbox,
+  { outbox, jobLocks }: { outbox: RoomDeletionOutbox; jobLocks: JobLocks },
   timers: Timers,
   settings: { reconcileEveryMs: number; reconciled: (outcome: Reconciliation) => void },
   logger: Logger,
@@ -55,10 +56,17 @@ export function startWorkers(
     () => jobs.deliverRoomDeletions.execute(),
     deletionSweepMs,
   );
-  const expiry = job("session expiry", () => jobs.expireIdleSessions.execute(), expirySweepMs);
+  const expiry = job(
+    "session expiry",
+    () => jobLocks.exclusively("session expiry", () => jobs.expireIdleSessions.execute()),
+    expirySweepMs,
+  );
   const reconciliation = job(
     "room reconciliation",
-    () => jobs.reconcileRooms.execute().then(settings.reconciled),
+    () =>
+      jobLocks.exclusively("room reconciliation", async () =>
+        settings.reconciled(await jobs.reconcileRooms.execute()),
+      ),
     settings.reconcileEveryMs,
   );
   outbox.whenOwed(deletions.run);

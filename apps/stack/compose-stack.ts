@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { type SimClock, systemClock } from "../../simulators/control/clock.ts";
 import { type ControlAccess, wireSimulators } from "../../simulators/index.ts";
 import { loadServiceConfig } from "../api/config.ts";
-import { buildService, type OpenStore } from "../api/service.ts";
+import { buildService } from "../api/service.ts";
+import type { OpenStorage } from "../api/storage.ts";
 import type { AgentVideo } from "../pexip-media/agent-video.ts";
 import { WeriftCallMedia } from "../pexip-media/werift-call-media.ts";
 import { ensureDevDevice } from "../shared/dev-device.ts";
@@ -32,7 +33,7 @@ export interface StackOptions {
 /** What differs between Node and Deno: how to serve HTTP and which SQLite driver to use. */
 export interface StackRuntime {
   listen(port: number, hostname: string): Promise<Listener>;
-  openStore: OpenStore;
+  openStorage: OpenStorage;
 }
 
 const tenant = "bcsc-dev-tenant";
@@ -93,7 +94,7 @@ export async function composeStack(options: StackOptions, runtime: StackRuntime)
     CLIENT_MAX_LIVE_SESSIONS: "1000",
     ...options.env,
   });
-  const service = buildService(config, clock, runtime.openStore);
+  const service = await buildService(config, clock, runtime.openStorage);
   api.handle(withCitizenPage(service.app.fetch, device, api.port));
 
   return {

@@ -1,5 +1,5 @@
 import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
-import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
+import { openStorage } from "../api/storage.ts";
 import { listen } from "../shared/listen.ts";
 import { composeStack, type StackOptions } from "./compose-stack.ts";
 
@@ -9,7 +9,6 @@ export type { Stack, StackOptions } from "./compose-stack.ts";
 export function startStack(options: StackOptions) {
   return composeStack(options, {
     listen,
-    openStore: (config) =>
-      sqliteStore(openBetterSqlite(config.DATABASE_PATH, config.SQLITE_SYNCHRONOUS)),
+    openStorage: openStorage(openBetterSqlite),
   });
 }

@@ -22,16 +22,18 @@ export class ExpireIdleSessions {
       const at = clock.now();
       const cutoff = at - destination.maxInactiveSeconds * 1000;
       for (const session of await staleSessions.idleSince(destination.name, cutoff)) {
-        if (await this.turns.run(session.id, () => this.expire(session.id, at))) expired++;
+        const expire = () => this.expireIfIdle(session.id, cutoff, at);
+        if (await this.turns.run(session.id, expire)) expired++;
       }
     }
     return expired;
   }
 
-  private async expire(id: string, at: number): Promise<boolean> {
+  /** Read again in its turn: an update since the search may have woken it. */
+  private async expireIfIdle(id: string, cutoff: number, at: number): Promise<boolean> {
     const { sessions } = this.ports;
     const session = await sessions.get(id);
-    if (!session) return false;
+    if (!session || session.lastActivityAt >= cutoff) return false;
     const change = await sessionChangeFor(sessions, session, { type: "EXPIRE" }, "system", at);
     // Refused or lost a race with an update: the session is no longer idle, leave it.
     return change !== undefined && (await sessions.save(change));

@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openPostgresStore } from "../../adapters/postgres/postgres-store.ts";
 import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
 import { applyDurabilitySettings, type SqlDatabase } from "../../adapters/sqlite/database.ts";
 import { migrate } from "../../adapters/sqlite/migrations.ts";
 import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import type { Store } from "../../core/ports.ts";
+import { freshDatabase } from "../support/postgres.ts";
 import { InMemoryData } from "./fakes/in-memory-sessions.ts";
 import { inMemoryStore } from "./fakes/in-memory-store.ts";
 import type { Instance } from "./harness.ts";
@@ -18,16 +20,16 @@ import { storeStatusContract } from "./store/store-status.contract.ts";
 import { contractTargets } from "./targets.ts";
 
 /** The store, and the other stores a case opens on its database, all closed afterwards. */
-function instance(
-  open: () => Store,
+async function instance(
+  open: () => Promise<Store>,
   cleanUp: () => Promise<void> = async () => {},
-): Instance<Store, StoreControls> {
-  const opened = [open()];
+): Promise<Instance<Store, StoreControls>> {
+  const opened = [await open()];
   return {
     subject: opened[0] as Store,
     controls: {
       anotherProcess: async () => {
-        const another = open();
+        const another = await open();
         opened.push(another);
         return another;
       },
@@ -45,7 +47,7 @@ function sqliteTarget(open: (path: string) => SqlDatabase) {
   return async (): Promise<Instance<Store, StoreControls>> => {
     const dir = mkdtempSync(join(tmpdir(), "contract-store-"));
     return instance(
-      () => sqliteStore(open(join(dir, "sessions.db"))),
+      async () => sqliteStore(open(join(dir, "sessions.db"))),
       async () => rmSync(dir, { recursive: true, force: true }),
     );
   };
@@ -54,7 +56,12 @@ function sqliteTarget(open: (path: string) => SqlDatabase) {
 const targets = contractTargets<Store, StoreControls>("store", {
   "store-fake": async () => {
     const data = new InMemoryData();
-    return instance(() => inMemoryStore(data));
+    return instance(async () => inMemoryStore(data));
+  },
+  "store-postgres": async () => {
+    const database = await freshDatabase();
+    const settings = { url: database.url, poolSize: 4, statementTimeoutMs: 5000 };
+    return instance(async () => (await openPostgresStore(settings, () => {})).store, database.drop);
   },
   "store-sqlite": sqliteTarget((path) => openBetterSqlite(path, "NORMAL")),
   // Opened as adapters/sqlite/node-sqlite.ts does, which only the Deno entry may import.

@@ -87,6 +87,12 @@ export const catalog: readonly TargetInfo[] = [
     what: "sqliteStore on better-sqlite3 (a temporary file)",
   },
   {
+    name: "store-postgres",
+    port: "store",
+    kind: "real",
+    what: "postgresStore on PostgreSQL (node-postgres; a database of its own per case)",
+  },
+  {
     name: "store-node-sqlite",
     port: "store",
     kind: "real",

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
-import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import { buildService } from "../../apps/api/service.ts";
+import { openStorage } from "../../apps/api/storage.ts";
 import { sharedTestStack } from "../support/stack.ts";
 
 /**
@@ -25,13 +25,13 @@ describe("neighbours on the same MaxConf tenant", () => {
     expect(made.status).toBe(201);
     const ours = String(made.body?.room_name);
 
-    const neighbour = buildService(
+    const neighbour = await buildService(
       {
         ...stack().config,
         DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "neighbour-")), "video-api.db"),
       },
       stack().clock,
-      (config) => sqliteStore(openBetterSqlite(config.DATABASE_PATH)),
+      openStorage(openBetterSqlite),
     );
     try {
       const outcome = await neighbour.jobs.reconcileRooms.execute();

@@ -1,0 +1,45 @@
+import type pg from "pg";
+import type { Session } from "../../core/model.ts";
+import type { Queue } from "../../core/ports.ts";
+import { run } from "./queries.ts";
+
+const waitingAt = `destination_name = $1 AND state IN ('session_granted', 'session_started')
+  AND agent_reached_at IS NULL`;
+
+// Those ahead and those behind, each counted up to a limit; everyone waiting (kept by a trigger);
+// and whether the session itself still waits.
+const counts = `SELECT
+    (SELECT count(*)::int FROM (SELECT FROM sessions
+       WHERE ${waitingAt} AND (created_at, id) < ($2, $3) LIMIT $4) a) AS ahead,
+    (SELECT count(*)::int FROM (SELECT FROM sessions
+       WHERE ${waitingAt} AND (created_at, id) > ($2, $3) LIMIT $4) b) AS behind,
+    (SELECT waiting FROM waiting_counts WHERE destination_name = $1) AS total,
+    (SELECT count(*)::int FROM sessions WHERE id = $3 AND ${waitingAt}) AS self`;
+
+/**
+ * Places in the queue on PostgreSQL: the shorter side of the queue is counted, a little of each
+ * side at a time, so neither the head nor the tail counts the whole queue.
+ */
+export class PostgresQueue implements Queue {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async position(session: Session): Promise<number> {
+    const isWaiting =
+      (session.state === "session_granted" || session.state === "session_started") &&
+      session.agentReachedAt === undefined;
+    if (!isWaiting) return 0;
+    const { destinationName, createdAt, id } = session;
+    for (let limit = 64; ; limit *= 4) {
+      const { rows } = await run(this.pool, "queue_counts", counts, [
+        destinationName,
+        createdAt,
+        id,
+        limit,
+      ]);
+      const { ahead, behind, total, self } = rows[0] as Record<string, number | null>;
+      if (Number(ahead) < limit) return Number(ahead) + 1;
+      // Everyone waiting, less those behind, less the session itself if it still waits.
+      if (Number(behind) < limit) return Number(total ?? 0) - Number(behind) - Number(self) + 1;
+    }
+  }
+}
