@@ -6,29 +6,7 @@ import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
 import { migrate } from "../../adapters/sqlite/migrations.ts";
 import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import type { Session } from "../../core/model.ts";
-
-const newSession = (id: string, overrides: Partial<Session> = {}): Session => ({
-  id,
-  clientId: "app",
-  deviceCode: `device-${id}`,
-  destinationName: "dest",
-  destinationHost: "pexip.local",
-  state: "session_granted",
-  uuiData: "6869",
-  room: { name: `room-${id}`, alias: `alias-${id}`, guestPin: "1234" },
-  createdAt: 1000,
-  statusAt: 1000,
-  lastActivityAt: 1000,
-  version: 1,
-  ...overrides,
-});
-const event = (sessionId: string) => ({
-  sessionId,
-  kind: "session" as const,
-  status: "session_granted",
-  actor: "test",
-  at: 1000,
-});
+import { aCall, anEvent, aSession } from "../support/builders.ts";
 
 function openStore() {
   const path = join(mkdtempSync(join(tmpdir(), "sessions-")), "test.db");
@@ -60,12 +38,10 @@ describe("the SQLite store", () => {
 
   it("keeps one live session per device", async () => {
     const { store } = openStore();
-    const first = newSession("a");
-    expect(await store.insert(first, event("a"))).toEqual({ kind: "inserted" });
-    const again = await store.insert(
-      { ...newSession("b"), deviceCode: first.deviceCode },
-      event("b"),
-    );
+    const first = aSession("a");
+    expect(await store.insert(first, anEvent(first))).toEqual({ kind: "inserted" });
+    const second = aSession("b", { deviceCode: first.deviceCode });
+    const again = await store.insert(second, anEvent(second));
     expect(again).toMatchObject({ kind: "existing", session: { id: "a" } });
     expect(await store.get("b")).toBeUndefined();
   });
@@ -73,19 +49,18 @@ describe("the SQLite store", () => {
   it("refuses a live session over the destination's limit, atomically", async () => {
     const { store } = openStore();
     const limits = { perDestination: 2 };
-    expect(await store.insert(newSession("a"), event("a"), limits)).toEqual({ kind: "inserted" });
-    expect(await store.insert(newSession("b"), event("b"), limits)).toEqual({ kind: "inserted" });
-    expect(await store.insert(newSession("c"), event("c"), limits)).toEqual({
-      kind: "destination_full",
-    });
-    const refused = newSession("d", { state: "session_not_granted" });
-    expect(await store.insert(refused, event("d"))).toEqual({ kind: "inserted" });
+    const insert = (s: Session) => store.insert(s, anEvent(s), limits);
+    expect(await insert(aSession("a"))).toEqual({ kind: "inserted" });
+    expect(await insert(aSession("b"))).toEqual({ kind: "inserted" });
+    expect(await insert(aSession("c"))).toEqual({ kind: "destination_full" });
+    const refused = aSession("d", { state: "session_not_granted" });
+    expect(await store.insert(refused, anEvent(refused))).toEqual({ kind: "inserted" });
   });
 
   it("refuses a save computed from an old version", async () => {
     const { store } = openStore();
-    const s = newSession("a");
-    await store.insert(s, event("a"));
+    const s = aSession("a");
+    await store.insert(s, anEvent(s));
     const next = { ...s, state: "session_started" as const, version: 2 };
     expect(await store.save({ session: next, expectedVersion: 1, events: [] })).toBe(true);
     expect(
@@ -97,16 +72,14 @@ describe("the SQLite store", () => {
   it("keeps every status update as an event, and owes room deletions in the same write", async () => {
     const { db, store, ports } = openStore();
     const { outbox } = ports;
-    const s = newSession("a");
-    await store.insert(s, event("a"));
-    const call = {
-      sessionId: "a",
+    const s = aSession("a");
+    await store.insert(s, anEvent(s));
+    const call = aCall(s, "cc1", {
       callId: "c1",
-      clientCallId: "cc1",
-      state: "call_in_call" as const,
+      state: "call_in_call",
       createdAt: 2000,
       statusAt: 2000,
-    };
+    });
     for (let i = 0; i < 3; i++) {
       const current = (await store.get("a")) as Session;
       await store.save({
@@ -149,8 +122,8 @@ describe("the SQLite store", () => {
   it("places waiting sessions in creation order and skips those with an agent", async () => {
     const { store, ports } = openStore();
     const { queue } = ports;
-    const sessions = ["a", "b", "c"].map((id, i) => newSession(id, { createdAt: 1000 + i }));
-    for (const s of sessions) await store.insert(s, event(s.id));
+    const sessions = ["a", "b", "c"].map((id, i) => aSession(id, { createdAt: 1000 + i }));
+    for (const s of sessions) await store.insert(s, anEvent(s));
     const positions = await Promise.all(sessions.map((s) => queue.position(s)));
     expect(positions).toEqual([1, 2, 3]);
     const a = sessions[0] as Session;
@@ -168,9 +141,9 @@ describe("the SQLite store", () => {
     const { queue } = ports;
     // Pairs created in the same millisecond: the id breaks the tie.
     const sessions = Array.from({ length: 600 }, (_, i) =>
-      newSession(`s${String(i).padStart(3, "0")}`, { createdAt: 1000 + Math.floor(i / 2) }),
+      aSession(`s${String(i).padStart(3, "0")}`, { createdAt: 1000 + Math.floor(i / 2) }),
     );
-    await Promise.all(sessions.map((s) => store.insert(s, event(s.id))));
+    await Promise.all(sessions.map((s) => store.insert(s, anEvent(s))));
     const at = (i: number) => sessions[i] as Session;
     const places = async () => Promise.all([0, 1, 299, 598, 599].map((i) => queue.position(at(i))));
     expect(await places()).toEqual([1, 2, 300, 599, 600]);
@@ -192,7 +165,8 @@ describe("the SQLite store", () => {
 
   it("survives reopening: what was committed is there", async () => {
     const { db, path, store } = openStore();
-    await store.insert(newSession("a"), event("a"));
+    const s = aSession("a");
+    await store.insert(s, anEvent(s));
     db.close();
     const reopened = sqliteStore(openBetterSqlite(path)).sessions;
     expect((await reopened.get("a"))?.room?.name).toBe("room-a");

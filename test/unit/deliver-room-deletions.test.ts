@@ -1,7 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { UpstreamError } from "../../core/errors.ts";
 import type { Rooms, Store } from "../../core/ports.ts";
 import { DeliverRoomDeletions } from "../../core/use-cases/index.ts";
+import { FakeAccessTokens } from "../contract/fakes/fake-access-tokens.ts";
+import { FakeRooms } from "../contract/fakes/fake-rooms.ts";
 import { inMemoryStore } from "../contract/fakes/in-memory-store.ts";
 import { anEvent, aSession, T0 } from "../support/builders.ts";
 
@@ -70,5 +72,44 @@ describe("delivering owed room deletions", () => {
     const later = await store.outbox.claim(T0 + 10 * 60_000, 1000, 0);
     expect(later.map((p) => p.roomName)).toContain("room-s3");
     expect(later).toHaveLength(200 - delivered);
+  });
+
+  describe("over MaxConf in memory", () => {
+    let now: number;
+    let store: ReturnType<typeof inMemoryStore>;
+    let rooms: FakeRooms;
+    let deliver: DeliverRoomDeletions;
+
+    beforeEach(() => {
+      now = T0;
+      const clock = { now: () => now };
+      store = inMemoryStore();
+      rooms = new FakeRooms(new FakeAccessTokens(clock));
+      deliver = new DeliverRoomDeletions({ outbox: store.outbox, rooms, clock });
+    });
+
+    it("delivers a deletion once: a room MaxConf no longer has counts as deleted", async () => {
+      await owing(store, 1);
+
+      expect(await deliver.execute()).toBe(1);
+      expect(await deliver.execute()).toBe(0);
+      expect(store.data.deletions).toMatchObject([{ roomName: "room-s0", deliveredAt: now }]);
+    });
+
+    it("tries a refused deletion again after 1 s, twice as long each time, at most 5 min", async () => {
+      await owing(store, 1);
+      rooms.refuse("delete", 12, 503);
+      const waits = [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300].map((s) => s * 1000);
+
+      for (const [attempts, wait] of waits.entries()) {
+        expect(await deliver.execute()).toBe(0);
+        expect(await store.outbox.due(now + wait - 1, 10)).toEqual([]);
+        expect(await store.outbox.due(now + wait, 10)).toMatchObject([
+          { roomName: "room-s0", attempts: attempts + 1 },
+        ]);
+        now += wait;
+      }
+      expect(await deliver.execute()).toBe(1);
+    });
   });
 });
