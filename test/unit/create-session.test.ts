@@ -3,7 +3,7 @@ import { UpstreamError } from "../../core/errors.ts";
 import type { Destination, Session } from "../../core/model.ts";
 import type { Rooms } from "../../core/ports.ts";
 import type { ServiceHours } from "../../core/service-hours.ts";
-import { AllocationsHere, CreateSession, SingleFlight } from "../../core/use-cases/index.ts";
+import { CreateSession, SingleFlight } from "../../core/use-cases/index.ts";
 import { FakeAccessTokens } from "../contract/fakes/fake-access-tokens.ts";
 import { FakeRooms } from "../contract/fakes/fake-rooms.ts";
 import { inMemoryStore } from "../contract/fakes/in-memory-store.ts";
@@ -32,7 +32,7 @@ function createSessionWith(maxconf: Rooms = rooms): CreateSession {
       ids: { sessionId: () => `s${++issued}`, callId: () => `call-${issued}` },
     },
     { livePerClient: 1 },
-    { perDevice: new SingleFlight(), allocations: new AllocationsHere() },
+    new SingleFlight(),
   );
 }
 

@@ -103,8 +103,8 @@ describe("delivering owed room deletions", () => {
 
       for (const [attempts, wait] of waits.entries()) {
         expect(await deliver.execute()).toBe(0);
-        expect(await store.outbox.due(now + wait - 1, 10)).toEqual([]);
-        expect(await store.outbox.due(now + wait, 10)).toMatchObject([
+        expect(await store.outbox.claim(now + wait - 1, 10, 0)).toEqual([]);
+        expect(await store.outbox.claim(now + wait, 10, 0)).toMatchObject([
           { roomName: "room-s0", attempts: attempts + 1 },
         ]);
         now += wait;

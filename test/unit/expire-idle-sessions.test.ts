@@ -114,4 +114,38 @@ describe("ExpireIdleSessions", () => {
     expect(await store.sessions.get("s1")).toMatchObject({ state: "session_granted" });
     expect(store.data.deletions).toEqual([]);
   });
+
+  it("leaves a session that had activity after it was found idle", async () => {
+    await givenStored(store, aSession("s1"));
+    now = pastTenMinutes;
+    // A call update lands between the search for idle sessions and the expiry.
+    const activityAfterTheSearch = {
+      ...store.staleSessions,
+      async idleSince(destinationName: string, cutoff: number) {
+        const idle = await store.staleSessions.idleSince(destinationName, cutoff);
+        const current = await store.sessions.get("s1");
+        if (current) {
+          const next = { ...current, lastActivityAt: now, version: current.version + 1 };
+          await store.sessions.save({
+            session: next,
+            expectedVersion: current.version,
+            events: [],
+          });
+        }
+        return idle;
+      },
+    };
+    const expire = new ExpireIdleSessions(
+      {
+        ...store,
+        staleSessions: activityAfterTheSearch,
+        destinations: { all: () => destinations, forNewSession: () => aDestination() },
+        clock: { now: () => now },
+      },
+      new OneAtATime(),
+    );
+
+    expect(await expire.execute()).toBe(0);
+    expect(await store.sessions.get("s1")).toMatchObject({ state: "session_granted" });
+  });
 });

@@ -1,18 +1,15 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Session } from "../../core/model.ts";
 import type { ListedRoom } from "../../core/ports.ts";
-import { AllocationsHere, ReconcileRooms } from "../../core/use-cases/index.ts";
+import { ReconcileRooms } from "../../core/use-cases/index.ts";
 import { FakeAccessTokens } from "../contract/fakes/fake-access-tokens.ts";
 import { FakeRooms } from "../contract/fakes/fake-rooms.ts";
 import { inMemoryStore } from "../contract/fakes/in-memory-store.ts";
 import { aSession, givenStored, hex, T0 } from "../support/builders.ts";
 
-const graceMs = 60_000;
-
 let store: ReturnType<typeof inMemoryStore>;
 let rooms: FakeRooms;
 let now: number;
-let allocations: AllocationsHere;
 let reconcileRooms: ReconcileRooms;
 
 beforeEach(() => {
@@ -20,8 +17,7 @@ beforeEach(() => {
   now = T0;
   const clock = { now: () => now };
   rooms = new FakeRooms(new FakeAccessTokens(clock));
-  allocations = new AllocationsHere();
-  reconcileRooms = new ReconcileRooms({ ...store, rooms, clock }, { graceMs }, allocations);
+  reconcileRooms = new ReconcileRooms({ ...store, rooms, clock });
 });
 
 /** Given: MaxConf made a room for session `id` (tagged with its uuiData), and we stored the session. */
@@ -91,13 +87,14 @@ describe("ReconcileRooms", () => {
     expect(await roomNames()).toEqual([foreign.name]);
   });
 
-  it("fails a create interrupted past the grace, and deletes the room it left", async () => {
-    const room = await givenRoomFor("s1", { state: "allocating", room: undefined });
-    now = T0 + graceMs + 1;
+  it("fails a create whose process is gone, and deletes the room it left", async () => {
+    const room = await rooms.create(hex("s1"));
+    const goneProcess = inMemoryStore(store.data);
+    await givenStored(goneProcess, aSession("s1", { state: "allocating", room: undefined }));
 
     expect(await reconcileRooms.execute()).toEqual({
       interrupted: 1,
-      deleted: [room],
+      deleted: [room.name],
       unattributed: 0,
     });
     expect(await store.sessions.get("s1")).toMatchObject({
@@ -108,21 +105,10 @@ describe("ReconcileRooms", () => {
     expect(store.data.events.at(-1)).toMatchObject({ status: "session_failed", actor: "system" });
   });
 
-  it("leaves a create allocating for no longer than the grace", async () => {
+  it("leaves a create this process is still allocating, however long it takes", async () => {
     const room = await givenRoomFor("s1", { state: "allocating", room: undefined });
-    now = T0 + graceMs;
+    now = T0 + 10 * 3_600_000;
 
     await thenLeftAllocating(room);
-  });
-
-  it("leaves a create this process is still allocating, past the grace", async () => {
-    const room = await givenRoomFor("s1", { state: "allocating", room: undefined });
-    let roomAnswered = () => {};
-    const allocating = allocations.during("s1", () => new Promise<void>((r) => (roomAnswered = r)));
-    now = T0 + graceMs * 10;
-
-    await thenLeftAllocating(room);
-    roomAnswered();
-    await allocating;
   });
 });
