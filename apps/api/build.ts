@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, renameSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -14,9 +14,12 @@ const assetsBesideTheEntry = ["default-video-config.json"];
  */
 export async function bundleService(): Promise<string> {
   const outfile = `${outdir}api.mjs`;
+  // Written aside, then renamed into place (atomic): a service started meanwhile, by a test
+  // building at the same time, reads the old bundle or the new one, never half of one.
+  const partial = `${outdir}api.${process.pid}.partial.mjs`;
   await build({
     entryPoints: [fileURLToPath(new URL("./main.ts", import.meta.url))],
-    outfile,
+    outfile: partial,
     bundle: true,
     platform: "node",
     format: "esm",
@@ -34,8 +37,11 @@ export async function bundleService(): Promise<string> {
   });
   mkdirSync(outdir, { recursive: true });
   for (const asset of assetsBesideTheEntry) {
-    copyFileSync(new URL(`./${asset}`, import.meta.url), `${outdir}${asset}`);
+    const copy = `${outdir}${asset}.${process.pid}.partial`;
+    copyFileSync(new URL(`./${asset}`, import.meta.url), copy);
+    renameSync(copy, `${outdir}${asset}`);
   }
+  renameSync(partial, outfile);
   return outfile;
 }
 

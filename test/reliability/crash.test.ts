@@ -1,13 +1,14 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleService } from "../../apps/api/build.ts";
 import { ensureDevDevice, signDeviceToken } from "../../apps/shared/dev-device.ts";
-import { type Listener, listen } from "../../apps/shared/listen.ts";
-import { systemClock, type WiredSimulators, wireSimulators } from "../../simulators/index.ts";
+import type { WiredSimulators } from "../../simulators/index.ts";
 import { readDatabase } from "../support/database.ts";
+import { startServiceProcess as startService } from "../support/service-process.ts";
+import { startSystemSimulators } from "../support/system-simulators.ts";
 
 const creates = Number(process.env.CRASH_CREATES ?? 1000);
 const concurrency = 24;
@@ -20,42 +21,22 @@ const killAfterAcks = 250;
  */
 describe("crash: SIGKILL under load, restart on the same database", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "bcsc-crash-"));
-  let listeners: Listener[] = [];
+  let upstreams: Awaited<ReturnType<typeof startSystemSimulators>>;
   let simulators: WiredSimulators;
   let env: Record<string, string>;
   let child: ChildProcess | undefined;
   let serviceEntry: string;
 
   beforeAll(async () => {
-    listeners = await Promise.all([listen(0), listen(0), listen(0)]);
-    const [token, maxconf, pexip] = listeners as [Listener, Listener, Listener];
-    simulators = wireSimulators({
-      clock: systemClock,
-      seed: 7,
-      tokenServerUrl: token.url,
-      maxconfUrl: maxconf.url,
-      pexipUrl: pexip.url,
-      tenant: "crash-tenant",
-      clientId: "video-api",
-      clientSecret: "crash-secret",
-      audience: "api://maxconf",
-    });
-    token.handle(simulators.tokenServer.app.fetch);
-    maxconf.handle(simulators.maxconf.app.fetch);
-    pexip.handle(simulators.pexip.app.fetch);
+    upstreams = await startSystemSimulators("crash", 7);
+    simulators = upstreams.simulators;
     const device = await ensureDevDevice(dataDir, "crash-app");
     serviceEntry = await bundleService();
     env = {
       PORT: "0",
       DATABASE_PATH: join(dataDir, "video-api.db"),
-      ENTRA_AUTHORITY: token.url,
-      ENTRA_TENANT: "crash-tenant",
-      ENTRA_CLIENT_ID: "video-api",
-      ENTRA_CLIENT_SECRET: "crash-secret",
-      ENTRA_SCOPE: "api://maxconf/.default",
-      MAXCONF_URL: maxconf.url,
+      ...upstreams.settings,
       BCSC_CLIENT_KEYS_FILE: device.keysFile,
-      DESTINATION_HOST: new URL(pexip.url).host,
       RATE_LIMIT_PER_MINUTE: "100000",
       // One client plays a thousand installations here.
       CLIENT_MAX_LIVE_SESSIONS: "100000",
@@ -64,7 +45,7 @@ describe("crash: SIGKILL under load, restart on the same database", () => {
   });
   afterAll(async () => {
     child?.kill("SIGKILL");
-    await Promise.all(listeners.map((l) => l.close()));
+    await upstreams?.close();
   });
 
   it("loses no acknowledged session and leaks no room", async () => {
@@ -169,29 +150,3 @@ describe("crash: SIGKILL under load, restart on the same database", () => {
     await expect(fetch(`${service.url}/healthz`)).rejects.toThrow();
   }, 30_000);
 });
-
-/** The built service as a child process, as `npm run api` runs it; resolves once it listens. */
-function startService(
-  entry: string,
-  env: Record<string, string>,
-): Promise<{ process: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const service = spawn(process.execPath, [entry], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = new Promise((resolve) => service.once("exit", resolve));
-  return new Promise((resolve, reject) => {
-    let output = "";
-    service.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+?)\/video/.exec(output);
-      if (match?.[1]) resolve({ process: service, url: match[1], exited });
-    });
-    service.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    void exited.then((code) =>
-      reject(new Error(`service exited (${code}) before listening:\n${output}`)),
-    );
-  });
-}

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { connect, type Socket } from "node:net";
@@ -15,6 +15,7 @@ import {
   tenant,
   type WiredStack,
 } from "../simulators/wired-stack.ts";
+import { startServiceProcess } from "../support/service-process.ts";
 
 const openFileLimit = 1024;
 const slowSockets = 1200;
@@ -36,22 +37,26 @@ describe("slow clients: more held connections than the service has file descript
   beforeAll(async () => {
     upstreams = await startWiredStack();
     device = await ensureDevDevice(dataDir, "slow-clients-app");
-    const started = await startWithFileLimit(await bundleService(), {
-      PORT: "0",
-      LOG_LEVEL: "warn",
-      DATABASE_PATH: join(dataDir, "video-api.db"),
-      ENTRA_AUTHORITY: upstreams.urls.tokenServer,
-      ENTRA_TENANT: tenant,
-      ENTRA_CLIENT_ID: clientId,
-      ENTRA_CLIENT_SECRET: clientSecret,
-      ENTRA_SCOPE: `${audience}/.default`,
-      MAXCONF_URL: upstreams.urls.maxconf,
-      BCSC_CLIENT_KEYS_FILE: device.keysFile,
-      DESTINATION_HOST: new URL(upstreams.urls.pexip).host,
-      RATE_LIMIT_PER_MINUTE: "100000",
-      // One client plays every installation here.
-      CLIENT_MAX_LIVE_SESSIONS: "100000",
-    });
+    const started = await startServiceProcess(
+      await bundleService(),
+      {
+        PORT: "0",
+        LOG_LEVEL: "warn",
+        DATABASE_PATH: join(dataDir, "video-api.db"),
+        ENTRA_AUTHORITY: upstreams.urls.tokenServer,
+        ENTRA_TENANT: tenant,
+        ENTRA_CLIENT_ID: clientId,
+        ENTRA_CLIENT_SECRET: clientSecret,
+        ENTRA_SCOPE: `${audience}/.default`,
+        MAXCONF_URL: upstreams.urls.maxconf,
+        BCSC_CLIENT_KEYS_FILE: device.keysFile,
+        DESTINATION_HOST: new URL(upstreams.urls.pexip).host,
+        RATE_LIMIT_PER_MINUTE: "100000",
+        // One client plays every installation here.
+        CLIENT_MAX_LIVE_SESSIONS: "100000",
+      },
+      { fileLimit: openFileLimit },
+    );
     service = started.process;
     serviceUrl = new URL(started.url);
   });
@@ -160,30 +165,5 @@ function slowSocket(port: number, bytes: string): Promise<SlowSocket> {
       resolve(socket);
     });
     socket.once("close", () => resolve(socket));
-  });
-}
-
-/** The built service (`npm run api`) under a file-descriptor limit; resolves once it listens. */
-function startWithFileLimit(
-  entry: string,
-  env: Record<string, string>,
-): Promise<{ process: ChildProcess; url: string }> {
-  const child = spawn(
-    "sh",
-    ["-c", `ulimit -n ${openFileLimit} && exec "$0" "$@"`, process.execPath, entry],
-    { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+?)\/video/.exec(output);
-      if (match?.[1]) resolve({ process: child, url: match[1] });
-    };
-    child.stdout?.on("data", collect);
-    child.stderr?.on("data", collect);
-    child.once("exit", (code) =>
-      reject(new Error(`service exited (${code}) before listening:\n${output}`)),
-    );
   });
 }
