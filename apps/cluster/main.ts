@@ -1,0 +1,126 @@
+import { spawn } from "node:child_process";
+import cluster from "node:cluster";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { bundleService } from "../api/build.ts";
+import { ensureDevDevice } from "../shared/dev-device.ts";
+import { startEmbeddedPostgres } from "../shared/embedded-postgres.ts";
+
+/**
+ * `npm run start:cluster`: an embedded PostgreSQL, the three simulators, and REPLICAS processes of
+ * the service sharing one port through node's cluster module (which hands each new connection to
+ * the next replica). A replica that dies is replaced. `npm run demo` plays the flow against it.
+ */
+const env = process.env;
+const replicas = Number(env.REPLICAS ?? 3);
+const dataDir = env.DATA_DIR ?? "./data";
+const port = Number(env.PORT ?? 8080);
+const ports = { tokenServer: 8081, maxconf: 8082, pexip: 8083, postgres: 8084 };
+const credentials = {
+  ENTRA_TENANT: env.ENTRA_TENANT ?? "bcsc-dev-tenant",
+  ENTRA_CLIENT_ID: env.ENTRA_CLIENT_ID ?? "bcsc-video-api",
+  ENTRA_CLIENT_SECRET: env.ENTRA_CLIENT_SECRET ?? "dev-client-secret",
+};
+
+const postgres = await startEmbeddedPostgres({
+  dataDir: join(dataDir, "postgres"),
+  port: ports.postgres,
+  persistent: true,
+});
+const databaseUrl = await ensureDatabase(postgres.url, "video_api");
+const simulators = await startSimulators();
+const device = await ensureDevDevice(dataDir, "bcsc-demo-app");
+
+cluster.setupPrimary({ exec: await bundleService(), execArgv: [], silent: false });
+const replicaEnv = {
+  ...env,
+  PORT: String(port),
+  DATABASE_URL: databaseUrl,
+  ENTRA_AUTHORITY: `http://127.0.0.1:${ports.tokenServer}`,
+  ...credentials,
+  ENTRA_SCOPE: "api://maxconf/.default",
+  MAXCONF_URL: `http://127.0.0.1:${ports.maxconf}`,
+  BCSC_CLIENT_KEYS_FILE: device.keysFile,
+  DESTINATION_HOST: `127.0.0.1:${ports.pexip}`,
+  // The dev client stands for every device played here.
+  CLIENT_MAX_LIVE_SESSIONS: env.CLIENT_MAX_LIVE_SESSIONS ?? "1000",
+};
+let stopping = false;
+const fork = () => cluster.fork(replicaEnv);
+cluster.on("exit", (worker, code, signal) => {
+  if (stopping) return;
+  console.warn(`replica ${worker.process.pid} ended (${signal ?? code}): starting another`);
+  fork();
+});
+for (let i = 0; i < replicas; i++) fork();
+await new Promise<void>((resolve) => {
+  let listening = 0;
+  cluster.on("listening", () => {
+    if (++listening === replicas) resolve();
+  });
+});
+
+console.log(`BCSC Video API v2 cluster is up
+  API             http://127.0.0.1:${port}/video/v2/sessions   (${replicas} replicas behind one port)
+  Replicas        ${Object.values(cluster.workers ?? {})
+    .map((worker) => worker?.process.pid)
+    .join(", ")}   (pids; kill -9 one: another takes its place)
+  PostgreSQL      ${databaseUrl.replace(/:[^:@/]+@/, ":*****@")}   (data in ${join(dataDir, "postgres")})
+  Token server    http://127.0.0.1:${ports.tokenServer}
+  MaxConf         http://127.0.0.1:${ports.maxconf}
+  Pexip node      http://127.0.0.1:${ports.pexip}
+Try it: npm run demo`);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping the replicas, the simulators and PostgreSQL`);
+    await Promise.all(
+      Object.values(cluster.workers ?? {}).map(
+        (worker) =>
+          new Promise((resolve) => {
+            worker?.once("exit", resolve);
+            worker?.process.kill("SIGTERM");
+          }),
+      ),
+    );
+    simulators.kill("SIGTERM");
+    await postgres.stop();
+    process.exit(0);
+  });
+}
+
+/** The simulators as `npm run simulators` runs them, with the credentials the replicas use. */
+async function startSimulators() {
+  const entry = fileURLToPath(new URL("../simulators/main.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    env: { ...env, ...credentials },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  for (let tries = 0; ; tries++) {
+    const up = await fetch(`http://127.0.0.1:${ports.pexip}/_sim/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return child;
+    if (tries > 100 || child.exitCode !== null) throw new Error("the simulators did not start");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The service's database on the server, made on first start. */
+async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
