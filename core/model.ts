@@ -44,6 +44,8 @@ export interface Destination {
   host: string;
   maxActiveSessions: number;
   maxInactiveSeconds: number;
+  /** How long a session waiting for an agent (its call ringing or pending media) may go quiet. */
+  maxQueueWaitSeconds: number;
   numberOfAgents?: number;
 }
 
@@ -90,3 +92,6 @@ export interface SessionEvent {
 const liveStates: readonly SessionState[] = ["allocating", "session_granted", "session_started"];
 export const isLive = (state: SessionState) => liveStates.includes(state);
 export const liveSessionStates = liveStates;
+
+/** A call in these states waits for the agent: the app sends nothing until the agent answers. */
+export const waitingCallStates: readonly CallState[] = ["call_ringing", "call_media_pending"];

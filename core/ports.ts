@@ -107,14 +107,24 @@ export interface Sessions {
   liveCall(sessionId: string): Promise<Call | undefined>;
 }
 
+/** Times before which a session counts as idle: the earlier one applies while it waits. */
+export interface IdleCutoffs {
+  idle: number;
+  waiting: number;
+}
+
 /**
  * Sessions nobody will move on, which the background jobs look for. An allocating session belongs
  * to the process (the store instance) that wrote it; when that process is gone (it crashed
  * mid-create, or stopped), nobody will finish it: it is orphaned.
  */
 export interface StaleSessions {
-  /** Live sessions whose last activity is before `cutoff`, for the given destination. */
-  idleSince(destinationName: string, cutoff: number): Promise<Session[]>;
+  /**
+   * The destination's live sessions with no update since `cutoffs.idle` — or, while one of their
+   * calls is ringing or pending media (the citizen waits for an agent, and the app sends nothing
+   * meanwhile), since `cutoffs.waiting`.
+   */
+  idleSince(destinationName: string, cutoffs: IdleCutoffs): Promise<Session[]>;
   /** Sessions still allocating whose process is gone. */
   orphanedAllocations(): Promise<Session[]>;
   /** Whether this session is allocating and its process is gone. */

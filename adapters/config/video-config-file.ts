@@ -19,6 +19,7 @@ const videoConfig = z.strictObject({
         destination_host: z.string().min(1).optional(),
         max_active_sessions: z.number().int().positive().optional(),
         max_inactive_seconds: z.number().int().positive().optional(),
+        max_queue_wait_seconds: z.number().int().positive().optional(),
         number_of_agents: z.number().int().nonnegative().optional(),
       }),
     )
@@ -59,6 +60,7 @@ export interface VideoConfigDefaults {
   /** The conference node for destinations that name none. */
   destinationHost: string;
   maxInactiveSeconds: number;
+  maxQueueWaitSeconds: number;
   /** Bounds the rooms one destination holds, for destinations that set no max_active_sessions. */
   maxActiveSessions: number;
 }
@@ -84,6 +86,7 @@ export class VideoConfigFile implements Destinations {
         host: d.destination_host ?? defaults.destinationHost,
         maxActiveSessions: d.max_active_sessions ?? defaults.maxActiveSessions,
         maxInactiveSeconds: d.max_inactive_seconds ?? defaults.maxInactiveSeconds,
+        maxQueueWaitSeconds: d.max_queue_wait_seconds ?? defaults.maxQueueWaitSeconds,
         numberOfAgents: d.number_of_agents,
       }))
       .sort((a, b) => a.priority - b.priority);

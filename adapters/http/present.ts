@@ -41,6 +41,7 @@ export function videoDestination(destination: Destination) {
     destination_priority: destination.priority,
     destination_host: destination.host,
     max_inactive_seconds: destination.maxInactiveSeconds,
+    max_queue_wait_seconds: destination.maxQueueWaitSeconds,
     max_active_sessions: destination.maxActiveSessions,
     ...(destination.numberOfAgents === undefined
       ? {}

@@ -103,6 +103,9 @@ export const DestinationList = z
       destination_host: z.string(),
       max_active_sessions: z.number().int().optional(),
       max_inactive_seconds: z.number().int(),
+      max_queue_wait_seconds: z.number().int().openapi({
+        description: "How long a session waiting for an agent (call ringing) may go quiet.",
+      }),
       number_of_agents: z.number().int().optional(),
     }),
   )

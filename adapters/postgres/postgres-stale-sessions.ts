@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { Session } from "../../core/model.ts";
-import type { StaleSessions } from "../../core/ports.ts";
+import type { IdleCutoffs, StaleSessions } from "../../core/ports.ts";
 import { run } from "./queries.ts";
 import { sessionFields, toSession } from "./rows.ts";
 
@@ -12,13 +12,16 @@ const orphaned = `state = 'allocating' AND NOT EXISTS (SELECT FROM replicas r
 export class PostgresStaleSessions implements StaleSessions {
   constructor(private readonly pool: pg.Pool) {}
 
-  async idleSince(destinationName: string, cutoff: number): Promise<Session[]> {
+  async idleSince(destinationName: string, cutoffs: IdleCutoffs): Promise<Session[]> {
+    // Waiting for the agent: a live call ringing or pending media.
     const { rows } = await run(
       this.pool,
       "idle_since",
       `SELECT ${sessionFields} FROM sessions WHERE destination_name = $1
-         AND state IN ('session_granted', 'session_started') AND last_activity_at < $2`,
-      [destinationName, cutoff],
+         AND state IN ('session_granted', 'session_started') AND last_activity_at < $2
+         AND (last_activity_at < $3 OR NOT EXISTS (SELECT FROM calls c WHERE c.session_id =
+           sessions.id AND c.state IN ('call_ringing', 'call_media_pending')))`,
+      [destinationName, cutoffs.idle, cutoffs.waiting],
     );
     return rows.map(toSession);
   }

@@ -1,5 +1,5 @@
 import type { Session } from "../../core/model.ts";
-import type { StaleSessions } from "../../core/ports.ts";
+import type { IdleCutoffs, StaleSessions } from "../../core/ports.ts";
 import type { SqlDatabase } from "./database.ts";
 import { sessionColumns, toSession, waiting } from "./rows.ts";
 
@@ -15,9 +15,12 @@ export class SqliteStaleSessions implements StaleSessions {
     private readonly owner: string,
   ) {
     this.sql = {
+      // Waiting for the agent: a live call ringing or pending media.
       idleSince: db.prepare(
-        `SELECT ${sessionColumns} FROM sessions
-         WHERE destination_name = ? AND state IN ${waiting} AND last_activity_at < ?`,
+        `SELECT ${sessionColumns} FROM sessions s
+         WHERE destination_name = ? AND state IN ${waiting} AND last_activity_at < ?
+           AND (last_activity_at < ? OR NOT EXISTS (SELECT 1 FROM calls c
+             WHERE c.session_id = s.id AND c.state IN ('call_ringing', 'call_media_pending')))`,
       ),
       orphaned: db.prepare(
         `SELECT ${sessionColumns} FROM sessions
@@ -30,8 +33,8 @@ export class SqliteStaleSessions implements StaleSessions {
     };
   }
 
-  async idleSince(destinationName: string, cutoff: number): Promise<Session[]> {
-    return this.sql.idleSince.all(destinationName, cutoff).map(toSession);
+  async idleSince(destinationName: string, cutoffs: IdleCutoffs): Promise<Session[]> {
+    return this.sql.idleSince.all(destinationName, cutoffs.idle, cutoffs.waiting).map(toSession);
   }
 
   async orphanedAllocations(): Promise<Session[]> {

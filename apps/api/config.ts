@@ -68,6 +68,7 @@ export const serviceConfigSchema = z
     VIDEO_CONFIG_FILE: z.string().min(1).optional(),
     DESTINATION_HOST: z.string().min(1),
     DESTINATION_MAX_INACTIVE_SECONDS: z.coerce.number().int().positive().default(600),
+    DESTINATION_MAX_QUEUE_WAIT_SECONDS: z.coerce.number().int().positive().default(3600),
     DESTINATION_MAX_ACTIVE_SESSIONS: z.coerce.number().int().positive().default(1000),
   })
   .refine(

@@ -27,6 +27,7 @@ export function wireUseCases(config: ServiceConfig, clock: Clock, store: Store, 
   const videoConfig = new VideoConfigFile(config.VIDEO_CONFIG_FILE ?? defaultVideoConfigFile, {
     destinationHost: config.DESTINATION_HOST,
     maxInactiveSeconds: config.DESTINATION_MAX_INACTIVE_SECONDS,
+    maxQueueWaitSeconds: config.DESTINATION_MAX_QUEUE_WAIT_SECONDS,
     maxActiveSessions: config.DESTINATION_MAX_ACTIVE_SESSIONS,
   });
   const { sessions, staleSessions, queue, outbox } = store;

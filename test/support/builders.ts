@@ -51,6 +51,7 @@ export const aDestination = (overrides: Partial<Destination> = {}): Destination 
   host: "conference.test",
   maxActiveSessions: 100,
   maxInactiveSeconds: 600,
+  maxQueueWaitSeconds: 3600,
   ...overrides,
 });
 

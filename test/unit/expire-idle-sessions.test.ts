@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { SessionState } from "../../core/model.ts";
-import type { Sessions } from "../../core/ports.ts";
+import type { IdleCutoffs, Sessions } from "../../core/ports.ts";
 import { ExpireIdleSessions, OneAtATime } from "../../core/use-cases/index.ts";
 import { inMemoryStore } from "../contract/fakes/in-memory-store.ts";
 import {
@@ -121,8 +121,8 @@ describe("ExpireIdleSessions", () => {
     // A call update lands between the search for idle sessions and the expiry.
     const activityAfterTheSearch = {
       ...store.staleSessions,
-      async idleSince(destinationName: string, cutoff: number) {
-        const idle = await store.staleSessions.idleSince(destinationName, cutoff);
+      async idleSince(destinationName: string, cutoffs: IdleCutoffs) {
+        const idle = await store.staleSessions.idleSince(destinationName, cutoffs);
         const current = await store.sessions.get("s1");
         if (current) {
           const next = { ...current, lastActivityAt: now, version: current.version + 1 };
@@ -147,5 +147,24 @@ describe("ExpireIdleSessions", () => {
 
     expect(await expire.execute()).toBe(0);
     expect(await store.sessions.get("s1")).toMatchObject({ state: "session_granted" });
+  });
+
+  it("leaves a session whose call is ringing (waiting for an agent) past max_inactive_seconds", async () => {
+    const waiting = aSession("s1", { state: "session_started" });
+    await givenStored(store, waiting, aCall(waiting, "c1", { state: "call_ringing" }));
+    now = pastTenMinutes;
+
+    expect(await expireIdleSessions.execute()).toBe(0);
+    expect(await store.sessions.get("s1")).toMatchObject({ state: "session_started" });
+  });
+
+  it("expires a waiting session whose app went away, past max_queue_wait_seconds", async () => {
+    const waiting = aSession("s1", { state: "session_started" });
+    await givenStored(store, waiting, aCall(waiting, "c1", { state: "call_media_pending" }));
+    now = T0 + 3_600_001;
+
+    expect(await expireIdleSessions.execute()).toBe(1);
+    expect(await store.sessions.get("s1")).toMatchObject({ state: "session_expired" });
+    expect(store.data.deletions).toMatchObject([{ roomName: "room-s1" }]);
   });
 });

@@ -1,5 +1,6 @@
-import type { Session } from "../../../core/model.ts";
+import { type Session, waitingCallStates } from "../../../core/model.ts";
 import type {
+  IdleCutoffs,
   PendingRoomDeletion,
   Queue,
   RoomDeletionOutbox,
@@ -36,12 +37,17 @@ class InMemoryStaleSessions implements StaleSessions {
     private readonly owner: string,
   ) {}
 
-  async idleSince(destinationName: string, cutoff: number): Promise<Session[]> {
+  async idleSince(destinationName: string, cutoffs: IdleCutoffs): Promise<Session[]> {
+    const waits = (s: Session) =>
+      [...this.data.calls.values()].some(
+        (c) => c.sessionId === s.id && waitingCallStates.includes(c.state),
+      );
     return this.data.where(
       (s) =>
         s.destinationName === destinationName &&
         (s.state === "session_granted" || s.state === "session_started") &&
-        s.lastActivityAt < cutoff,
+        s.lastActivityAt < cutoffs.idle &&
+        (s.lastActivityAt < cutoffs.waiting || !waits(s)),
     );
   }
 

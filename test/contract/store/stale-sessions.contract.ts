@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import type { Store } from "../../../core/ports.ts";
-import { aSession, T0 } from "../../support/builders.ts";
+import { aCall, aSession, T0 } from "../../support/builders.ts";
 import { contractSuite } from "../harness.ts";
 import type { StoreControls } from "./store-fixtures.ts";
 import { ids, inserted, saved } from "./store-fixtures.ts";
@@ -17,9 +17,36 @@ export const staleSessionsContract = contractSuite<Store, StoreControls>([
       await inserted(store, aSession("elsewhere", { destinationName: "destination-b" }));
       const ended = await inserted(store, aSession("ended", { lastActivityAt: 0 }));
       await saved(store, ended, { state: "session_ended" });
-      expect(ids(await store.staleSessions.idleSince("destination-a", cutoff))).toEqual([
+      const cutoffs = { idle: cutoff, waiting: cutoff };
+      expect(ids(await store.staleSessions.idleSince("destination-a", cutoffs))).toEqual([
         "idle",
         "started",
+      ]);
+    },
+  },
+  {
+    name: "idleSince: a session waiting for the agent (call ringing or pending) has the longer wait",
+    async run(store) {
+      const cutoffs = { idle: T0 + 100, waiting: T0 - 100 };
+      const quiet = { state: "session_started" as const, lastActivityAt: T0 };
+      for (const [id, call] of [
+        ["ringing", "call_ringing"],
+        ["pending", "call_media_pending"],
+        ["in-call", "call_in_call"],
+        ["ended-call", "call_ended"],
+      ] as const) {
+        const s = await inserted(store, aSession(id, quiet));
+        await saved(store, s, {}, { calls: [aCall(s, "c1", { state: call })] });
+      }
+      const longAgo = await inserted(
+        store,
+        aSession("ringing-long", { ...quiet, lastActivityAt: 0 }),
+      );
+      await saved(store, longAgo, {}, { calls: [aCall(longAgo, "c1", { state: "call_ringing" })] });
+      expect(ids(await store.staleSessions.idleSince("destination-a", cutoffs))).toEqual([
+        "ended-call",
+        "in-call",
+        "ringing-long",
       ]);
     },
   },
