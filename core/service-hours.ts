@@ -8,9 +8,9 @@ export interface ServicePeriod {
 }
 
 export interface UnavailablePeriod {
-  /** "YYYY-MM-DD" (the whole day) or "YYYY-MM-DDTHH:MM", local time. */
-  start_date: string;
-  end_date: string;
+  /** When the closure begins and ends (inclusive), in seconds since the epoch, as the app reads them. */
+  start_date: number;
+  end_date: number;
   reason: "MAINTENANCE" | "HOLIDAY";
   reason_description?: string;
 }
@@ -38,18 +38,17 @@ export type Availability =
 
 interface LocalTime {
   weekday: number; // 0 = MONDAY
-  date: string; // YYYY-MM-DD
   time: string; // HH:MM
 }
 
 /** Whether a new session may be granted at `at` (epoch ms). */
 export function availabilityAt(hours: ServiceHours, at: number): Availability {
-  const local = localTime(at, hours.time_zone);
-  const stamp = `${local.date}T${local.time}`;
+  const seconds = Math.floor(at / 1000);
   const unavailable = hours.service_unavailable_periods.some(
-    (period) => stamp >= startOf(period.start_date) && stamp <= endOf(period.end_date),
+    (period) => seconds >= period.start_date && seconds <= period.end_date,
   );
   if (unavailable) return { open: false, reason: "service_unavailable" };
+  const local = localTime(at, hours.time_zone);
   const open = hours.regular_service_periods.some((period) => covers(period, local));
   return open ? { open: true } : { open: false, reason: "outside_service_hours" };
 }
@@ -64,9 +63,6 @@ function covers(period: ServicePeriod, local: LocalTime): boolean {
       : local.weekday >= first || local.weekday <= last;
   return dayIn && local.time >= period.start_time && local.time <= period.end_time;
 }
-
-const startOf = (date: string) => (date.length === 10 ? `${date}T00:00` : date.slice(0, 16));
-const endOf = (date: string) => (date.length === 10 ? `${date}T23:59` : date.slice(0, 16));
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 /** The last answer: it holds for a whole minute (time zone offsets are whole minutes). */
@@ -87,9 +83,6 @@ function formatLocalTime(at: number, timeZone: string): LocalTime {
       timeZone,
       hourCycle: "h23",
       weekday: "long",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
       hour: "2-digit",
       minute: "2-digit",
     });
@@ -98,7 +91,6 @@ function formatLocalTime(at: number, timeZone: string): LocalTime {
   const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
   return {
     weekday: weekdays.indexOf(String(parts.weekday).toUpperCase() as Weekday),
-    date: `${parts.year}-${parts.month}-${parts.day}`,
     time: `${parts.hour}:${parts.minute}`,
   };
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Destination } from "../../core/model.ts";
 import type { Destinations } from "../../core/ports.ts";
 import { type ServiceHours, weekdays } from "../../core/service-hours.ts";
+import { epochSecondsOf } from "./local-time.ts";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time like 05:00");
 const localDate = z
@@ -67,11 +68,14 @@ export interface VideoConfigDefaults {
 
 /**
  * Destinations and service hours from a JSON file (read once, at start). New sessions go to the
- * destination with the lowest destination_priority number.
+ * destination with the lowest destination_priority number. Closures are written as local dates
+ * ("2026-12-25", the whole day, or "2026-12-24T17:00"), and served as the app reads them: the
+ * instants they begin and end in the service's time zone, in seconds since the epoch.
  */
 export class VideoConfigFile implements Destinations {
   readonly document: VideoConfigDocument;
   private readonly destinations: Destination[];
+  private readonly hours: ServiceHours;
 
   constructor(path: string, defaults: VideoConfigDefaults) {
     const parsed = videoConfig.safeParse(JSON.parse(readFileSync(path, "utf8")));
@@ -90,6 +94,7 @@ export class VideoConfigFile implements Destinations {
         numberOfAgents: d.number_of_agents,
       }))
       .sort((a, b) => a.priority - b.priority);
+    this.hours = servedHours(parsed.data.service_hours);
   }
 
   all(): Destination[] {
@@ -101,6 +106,24 @@ export class VideoConfigFile implements Destinations {
   }
 
   serviceHours(): ServiceHours {
-    return this.document.service_hours;
+    return this.hours;
   }
+}
+
+/** The file's closures as instants: from the first second of the start to the last of the end. */
+function servedHours(hours: VideoConfigDocument["service_hours"]): ServiceHours {
+  // A date alone is the whole day; a time, the whole of that minute.
+  const at = (local: string, edge: "start" | "end") => {
+    const [second, wholeDay] = edge === "start" ? ["00", "00:00:00"] : ["59", "23:59:59"];
+    const wall = local.includes("T") ? `${local}:${second}` : `${local}T${wholeDay}`;
+    return epochSecondsOf(wall, hours.time_zone);
+  };
+  return {
+    ...hours,
+    service_unavailable_periods: hours.service_unavailable_periods.map((period) => ({
+      ...period,
+      start_date: at(period.start_date, "start"),
+      end_date: at(period.end_date, "end"),
+    })),
+  };
 }

@@ -125,8 +125,14 @@ export const ServiceHoursSchema = z
     ),
     service_unavailable_periods: z.array(
       z.object({
-        start_date: z.string(),
-        end_date: z.string(),
+        start_date: z.number().int().openapi({
+          description: "When the closure begins: seconds since the epoch.",
+          example: 1766649600,
+        }),
+        end_date: z.number().int().openapi({
+          description: "When it ends (its last second): seconds since the epoch.",
+          example: 1766735999,
+        }),
         reason: z.enum(["MAINTENANCE", "HOLIDAY"]),
         reason_description: z.string().optional(),
       }),

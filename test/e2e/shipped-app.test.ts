@@ -61,7 +61,16 @@ const servicePeriod = z.object({
 const serviceHours = z.object({
   time_zone: z.string(),
   regular_service_periods: z.array(servicePeriod),
-  service_unavailable_periods: z.array(z.object({ start_date: z.string(), end_date: z.string() })),
+  // The app types these `number // seconds from epoch`, formats them with new Date(s * 1000)
+  // and tells whether a live call is offered by comparing them with the time now.
+  service_unavailable_periods: z.array(
+    z.strictObject({
+      start_date: z.number().int(),
+      end_date: z.number().int(),
+      reason: z.enum(["MAINTENANCE", "HOLIDAY"]),
+      reason_description: z.string().optional(),
+    }),
+  ),
 });
 
 /** The app's requests exactly as useVideoCallApi sends them: JSON, its slashes, a device JWT. */

@@ -109,7 +109,7 @@ describe("CreateSession", () => {
       "inside an unavailable period",
       async () => {
         hours.service_unavailable_periods = [
-          { start_date: "2026-11-25", end_date: "2026-11-25", reason: "HOLIDAY" },
+          { start_date: T0 / 1000 - 3600, end_date: T0 / 1000 + 3600, reason: "HOLIDAY" },
         ];
       },
       "service_unavailable",
