@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { headerComponents } from "./headers.ts";
-import * as routes from "./routes.ts";
+import { apiRoutes } from "./routes.ts";
 
 export type ApiDocument = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
 
@@ -17,7 +17,7 @@ echoed and passed to the upstreams; otherwise the service makes one.`;
  */
 export function apiDocument(basePath: string): ApiDocument {
   const api = new OpenAPIHono();
-  for (const route of Object.values(routes)) api.openAPIRegistry.registerPath(route);
+  for (const route of apiRoutes) api.openAPIRegistry.registerPath(route);
   const app = new OpenAPIHono();
   app.route(basePath, api);
   app.openAPIRegistry.registerComponent("securitySchemes", "deviceJwt", {

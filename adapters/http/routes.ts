@@ -211,3 +211,16 @@ export const getServiceHours = createRoute({
     "a create outside them is `session_not_granted`.",
   responses: { 200: ok(ServiceHoursSchema, "The service hours"), ...problems(401) },
 });
+
+/** Every route of the API, in the order its document lists them. */
+export const apiRoutes = [
+  createSession,
+  getSession,
+  updateSession,
+  deleteSession,
+  createCall,
+  updateCall,
+  updateCurrentCall,
+  listDestinations,
+  getServiceHours,
+];
