@@ -9,6 +9,7 @@ import type { VideoSessionUseCases } from "../../core/use-cases/index.ts";
 import { docsPage } from "./docs.ts";
 import type { HttpEnv } from "./env.ts";
 import { registerSessionRoutes } from "./handlers.ts";
+import { type ApiDocument, apiDocument } from "./openapi.ts";
 import { internalError, noRoute, ProblemAnswer, problem, storeUnavailable } from "./problem.ts";
 
 export interface HttpAppOptions {
@@ -94,23 +95,10 @@ export function createHttpApp(options: HttpAppOptions) {
   registerSessionRoutes(api, options.useCases);
   app.route(basePath, api);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "deviceJwt", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-    description: "A JWT signed by the device's key, with client_id and device_code claims.",
-  });
   // Built on first request, then served as is: the routes do not change while running.
-  let openApiDocument: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  let openApiDocument: ApiDocument | undefined;
   app.get("/openapi.json", (c) => {
-    openApiDocument ??= app.getOpenAPI31Document({
-      openapi: "3.1.0",
-      info: {
-        title: "BCSC Video API",
-        version: "2.0.0",
-        description: "Video identity-verification sessions for the BC Services Card app.",
-      },
-    });
+    openApiDocument ??= apiDocument(basePath);
     return c.json(openApiDocument);
   });
   app.get("/docs", (c) => c.html(docsPage("/openapi.json")));

@@ -49,8 +49,18 @@ function createBodyKind(contentType: string | undefined): "json" | "form" | unde
   return undefined;
 }
 
+/**
+ * The create as served: its body optional, because with a required one both the JSON and the
+ * form validator run, each refusing the other's media type. The handler refuses a create
+ * without a body; the document (built from the route as declared) says it is required.
+ */
+const servedCreateSession = {
+  ...routes.createSession,
+  request: { body: { ...routes.createSession.request.body, required: false } },
+};
+
 export function registerSessionRoutes(app: OpenAPIHono<HttpEnv>, useCases: VideoSessionUseCases) {
-  app.openapi(routes.createSession, async (c) => {
+  app.openapi(servedCreateSession, async (c) => {
     const identity = c.get("identity");
     const kind = createBodyKind(c.req.header("content-type"));
     // No content type: no validator ran (and the route refused any body with 415).

@@ -1,4 +1,4 @@
-import type { VideoSession } from "./video-api.ts";
+import type { SessionStatus, VideoSession } from "../../clients/video-api/index.ts";
 
 /** What the app needs from a live video session to dial its room. */
 export interface GrantedRoom {
@@ -7,10 +7,10 @@ export interface GrantedRoom {
   roomName: string;
   roomAlias: string;
   guestPin: string;
-  queuePosition: number | null | undefined;
+  queuePosition: number;
 }
 
-const LIVE = new Set(["session_granted", "session_started"]);
+const LIVE = new Set<SessionStatus>(["session_granted", "session_started"]);
 
 /** The session's room; throws when the session is not live or its answer lacks room fields. */
 export function grantedRoom(session: VideoSession): GrantedRoom {

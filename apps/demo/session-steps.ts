@@ -1,22 +1,33 @@
+import {
+  type CallStatus,
+  createVideoApiClient,
+  type SessionStatus,
+  type VideoApiClient,
+  type VideoApiClientOptions,
+  type VideoCall,
+  type VideoSession,
+} from "../../clients/video-api/index.ts";
+import { bodyOf, errorAnswersThrow } from "./api-answers.ts";
 import type { CitizenMedia } from "./citizen-media.ts";
 import { type GrantedRoom, grantedRoom } from "./granted-room.ts";
 import type { Steps } from "./steps.ts";
-import { type CallStatus, VideoApiClient, type VideoCall, type VideoSession } from "./video-api.ts";
 
 /** The app's requests to the Video API, each a step, with what the API answered kept in order. */
 export class VideoSessionSteps {
-  readonly sessionStatuses: string[] = [];
-  readonly callStatuses: string[] = [];
+  readonly sessionStatuses: SessionStatus[] = [];
+  readonly callStatuses: CallStatus[] = [];
   readonly clientCallId = crypto.randomUUID();
   callId = "";
   room: GrantedRoom | undefined;
   readonly #api: VideoApiClient;
 
+  /** `api`: the stack's origin, e.g. "http://localhost:8080". */
   constructor(
-    readonly options: ConstructorParameters<typeof VideoApiClient>[0],
+    { api, authorization, fetch }: { api: string } & Omit<VideoApiClientOptions, "baseUrl">,
     private readonly steps: Steps,
   ) {
-    this.#api = new VideoApiClient(options);
+    this.#api = createVideoApiClient({ baseUrl: api, authorization, fetch });
+    this.#api.use(errorAnswersThrow);
   }
 
   /** Creates the session and, when it is granted, starts it (as the seed does). */
@@ -24,9 +35,12 @@ export class VideoSessionSteps {
     const { session, room } = await this.steps.run(
       "create session",
       async () => {
-        const { session, created } = await this.#api.createSession(identity);
+        const body = { client_id: identity.clientId, device_code: identity.deviceCode };
+        const answer = await this.#api.POST("/video/v2/sessions", { body });
+        const session = bodyOf(answer);
         this.sessionStatuses.push(session.status);
-        return { session, created, room: grantedRoom(session) };
+        // 200 instead of 201: the device already had a live session.
+        return { session, created: answer.response.status === 201, room: grantedRoom(session) };
       },
       ({ session, created, room }) =>
         `${created ? "201 new" : "200 existing"} ${describe(session)}, room ${room.roomName} ` +
@@ -36,8 +50,7 @@ export class VideoSessionSteps {
     if (session.status === "session_granted") {
       const started = await this.steps.run(
         "start session",
-        () =>
-          this.#api.updateSession(room.sessionId, "started").then(expectStatus("session_started")),
+        () => this.#update(room.sessionId, "started").then(expectStatus("session_started")),
         describe,
       );
       this.sessionStatuses.push(started.status);
@@ -48,7 +61,7 @@ export class VideoSessionSteps {
   async end(room: GrantedRoom): Promise<void> {
     const ended = await this.steps.run(
       "end session",
-      () => this.#api.updateSession(room.sessionId, "ended").then(expectStatus("session_ended")),
+      () => this.#update(room.sessionId, "ended").then(expectStatus("session_ended")),
       describe,
     );
     this.sessionStatuses.push(ended.status);
@@ -62,8 +75,12 @@ export class VideoSessionSteps {
       step,
       async () => {
         const clientCallId = this.clientCallId;
-        const answered = await this.#api.reportCall(room.sessionId, { clientCallId, status });
-        return checkCall(answered, { clientCallId, status });
+        // The seed's call status report: the call named by client_call_id, made if new.
+        const answered = await this.#api.PUT("/video/v2/sessions/{session_id}/calls", {
+          params: { path: { session_id: room.sessionId } },
+          body: { session_id: room.sessionId, client_call_id: clientCallId, status },
+        });
+        return checkCall(bodyOf(answered), { clientCallId, status });
       },
       (answered) =>
         `call ${answered.call_id} ${answered.status}` +
@@ -80,7 +97,15 @@ export class VideoSessionSteps {
 
   /** Ends the session (cleaning up after a failed step). */
   async endNow(): Promise<void> {
-    if (this.room) await this.#api.updateSession(this.room.sessionId, "ended");
+    if (this.room) await this.#update(this.room.sessionId, "ended");
+  }
+
+  async #update(sessionId: string, status: "started" | "ended"): Promise<VideoSession> {
+    const answer = await this.#api.PUT("/video/v2/sessions/{session_id}", {
+      params: { path: { session_id: sessionId } },
+      body: { status },
+    });
+    return bodyOf(answer);
   }
 }
 
@@ -88,7 +113,7 @@ function describe(session: VideoSession): string {
   return `session ${session.session_id} ${session.status}`;
 }
 
-function expectStatus(status: VideoSession["status"]): (session: VideoSession) => VideoSession {
+function expectStatus(status: SessionStatus): (session: VideoSession) => VideoSession {
   return (session) => {
     if (session.status !== status) throw new Error(`expected ${status}, got ${session.status}`);
     return session;

@@ -5,7 +5,13 @@ import { type ControlAccess, requireControlToken } from "./control-access.ts";
 import { CONTROL_TOKEN_SCHEME, controlRoutes } from "./control-routes.ts";
 import { applyFault, Faults, faultSpecSchema } from "./faults.ts";
 import { Journal, truncateBody } from "./journal.ts";
-import { documentOf, type SecurityScheme, type SimulatorApp, serve } from "./openapi.ts";
+import {
+  documentOf,
+  type SecurityScheme,
+  type SimulatorApp,
+  type SimulatorDescription,
+  serve,
+} from "./openapi.ts";
 import { createRandom, deriveSeed } from "./random.ts";
 import { COMMON_SCENARIOS, type ScenarioDefinition, Scenarios } from "./scenarios.ts";
 
@@ -19,8 +25,8 @@ export interface ControlPlaneOptions {
   journalCapacity?: number;
   /** Scenarios of this simulator, added to the common ones (or replacing one of the same name). */
   scenarios?: Record<string, ScenarioDefinition>;
-  /** The title of the simulator's OpenAPI document (`/_sim/openapi.json`). */
-  title?: string;
+  /** What its OpenAPI document (`/_sim/openapi.json`) says of it besides its routes. */
+  about?: SimulatorDescription;
   /** The credentials its routes take, by the names their `security` uses. */
   securitySchemes?: Record<string, SecurityScheme>;
   access?: ControlAccess;
@@ -103,7 +109,14 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       time: new Date(clock.now()).toISOString(),
     }),
   );
-  const document = documentOf(app, options.title ?? `${options.simulator} simulator`);
+  const document = documentOf(
+    app,
+    options.about ?? {
+      title: `${options.simulator} simulator`,
+      description: "A simulator's control API.",
+      tags: [],
+    },
+  );
   serve(app, routes.openapi, (c) => c.json(document()));
   serve(app, routes.journal, (c) => {
     const since = c.req.query("since");

@@ -50,11 +50,31 @@ export function serve<R extends Route>(
   app.on(route.method.toUpperCase(), route.getRoutingPath(), handler);
 }
 
+/** What a simulator's document says of it besides its routes. */
+export interface SimulatorDescription {
+  title: string;
+  description: string;
+  /** The tags its own routes use; the control API's is added. */
+  tags: { name: string; description: string }[];
+}
+
+export const controlTag = {
+  name: "control",
+  description:
+    "The control API every simulator serves: journal, faults, scenarios, reset, health, this " +
+    "document. Open on loopback; beyond it, behind the control token.",
+};
+
 /** The document of everything `serve` added, built on first request: routes do not change. */
-export function documentOf(app: SimulatorApp, title: string): () => OpenApiDocument {
+export function documentOf(app: SimulatorApp, about: SimulatorDescription): () => OpenApiDocument {
   let document: OpenApiDocument | undefined;
   return () => {
-    document ??= app.getOpenAPI31Document({ openapi: "3.1.0", info: { title, version: "1" } });
+    document ??= app.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: { title: about.title, version: "1", description: about.description },
+      servers: [{ url: "/", description: "The simulator's own origin" }],
+      tags: [...about.tags, controlTag],
+    });
     return document;
   };
 }

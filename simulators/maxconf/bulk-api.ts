@@ -12,17 +12,26 @@ const bulkCreateSchema = z.object({
 /** Paths and shapes unverified: see simulators/README.md. */
 const bulkRoutes = {
   create: createRoute({
+    operationId: "createRoomsInBulk",
+    tags: ["rooms"],
     method: "post",
     path: "/rooms/bulk",
     summary: "Create rooms for the pool in the background (unverified shape)",
+    description:
+      "Adds `count` rooms, named with the prefix, to the pool; they are made in the background.",
     security: bearer,
     request: { body: requiredJson(bulkCreateSchema) },
     responses: { 202: empty("Accepted"), ...invalidRequest, ...gatewayRefusals },
   }),
   delete: createRoute({
+    operationId: "deleteRoomsInBulk",
+    tags: ["rooms"],
     method: "delete",
     path: "/rooms/bulk",
     summary: "Delete the rooms whose names start with a prefix, and empty the pool",
+    description:
+      "Deletes the handed-out rooms whose names start with the prefix (all of them without " +
+      "one) and empties the pool; answers how many of each.",
     security: bearer,
     request: { query: z.object({ name_prefix: namePrefixSchema.optional() }) },
     responses: {

@@ -15,6 +15,7 @@ import { Rooms } from "./rooms.ts";
 import {
   ENTRA_BEARER,
   EVENT_SINK_BASIC,
+  maxconfDescription,
   pexipEventSchema,
   roomChangesSchema,
   maxconfRoutes as routes,
@@ -83,7 +84,7 @@ export function createMaxConfSimulator(options: MaxConfOptions): MaxConfSimulato
     simulator: "maxconf",
     clock,
     seed,
-    title: "MaxConf API simulator",
+    about: maxconfDescription,
     securitySchemes: {
       [ENTRA_BEARER]: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
       [EVENT_SINK_BASIC]: { type: "http", scheme: "basic" },

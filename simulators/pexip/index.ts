@@ -8,6 +8,7 @@ import { addClientApi } from "./client-api.ts";
 import { PEXIP_TOKEN, PEXIP_TOKEN_QUERY } from "./client-routes.ts";
 import { ConferenceNode } from "./conference-node.ts";
 import { type ConferenceConfig, ConferenceDirectory } from "./configuration.ts";
+import { pexipDescription } from "./description.ts";
 import { EventSink } from "./event-sink.ts";
 import { participantJson } from "./live-model.ts";
 import {
@@ -76,7 +77,7 @@ export function createPexipSimulator(options: PexipOptions = {}): PexipSimulator
 
   const control = createControlPlane({
     simulator: "pexip",
-    title: "Pexip Infinity conferencing node simulator",
+    about: pexipDescription,
     securitySchemes: {
       [PEXIP_TOKEN]: { type: "apiKey", in: "header", name: "token" },
       [PEXIP_TOKEN_QUERY]: { type: "apiKey", in: "query", name: "token" },

@@ -10,7 +10,7 @@ import { base64UrlEncode } from "../shared/encoding.ts";
 import { type EntraError, entraErrorBody, entraErrors } from "./entra-errors.ts";
 import { addKeyControl } from "./key-control.ts";
 import { type KeyDescription, KeyRing } from "./key-ring.ts";
-import { CLIENT_SECRET_BASIC, tokenServerRoutes } from "./routes.ts";
+import { CLIENT_SECRET_BASIC, tokenServerDescription, tokenServerRoutes } from "./routes.ts";
 
 export interface TokenServerClient {
   clientId: string;
@@ -63,7 +63,7 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
     simulator: "token-server",
     clock,
     seed,
-    title: "Token server simulator (Microsoft Entra ID v2, client credentials)",
+    about: tokenServerDescription,
     securitySchemes: { [CLIENT_SECRET_BASIC]: { type: "http", scheme: "basic" } },
     access: options.controlAccess,
     resetState: () => {

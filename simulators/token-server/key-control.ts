@@ -10,15 +10,23 @@ const keyDescriptions = json(
 
 const keyRoutes = {
   keys: controlRoute({
+    operationId: "listSigningKeys",
     method: "get",
     path: "/_sim/keys",
     summary: "The signing keys: current and retiring",
+    description:
+      "Each signing key: its id, whether it signs now, and until when a retiring one stays " +
+      "published.",
     responses: { 200: keyDescriptions },
   }),
   rotate: controlRoute({
+    operationId: "rotateSigningKeys",
     method: "post",
     path: "/_sim/keys/rotate",
     summary: "A new key signs from now on; the old one stays published for the overlap",
+    description:
+      "A new key signs from now on; the old one stays in the JWKS for `overlapSeconds` " +
+      "(default: the configured overlap). Without a body the configured overlap applies.",
     request: { body: { required: false, ...json(rotationSchema) } },
     responses: {
       200: keyDescriptions,
