@@ -75,7 +75,10 @@ export async function listen(
   };
   // Over TLS the handshake, too, must be done within the time the headers have (Node: 120 s).
   const server = tls
-    ? createHttpsServer({ ...options, ...tls, handshakeTimeout: headersTimeout }, handleRequest)
+    ? createHttpsServer(
+        { ...options, cert: tls.cert, key: tls.key, handshakeTimeout: headersTimeout },
+        handleRequest,
+      )
     : createServer(options, handleRequest);
   server.on("clientError", refuseUnparsable);
   // An `Expect` other than 100-continue, which Node would refuse with a bare 417.

@@ -34,7 +34,7 @@ export async function listenWithDenoServe(
   // Binds before returning (a taken port throws here); the no-op onListen keeps Deno from logging.
   // Deno's connection info stands where Node's bindings would: Hono's `env`.
   const server = Deno.serve(
-    { port, hostname, signal: closing.signal, onListen: () => {}, ...tls },
+    { port, hostname, signal: closing.signal, onListen: () => {}, cert: tls?.cert, key: tls?.key },
     (request, info) => handler(request, info),
   );
   return {
