@@ -84,4 +84,21 @@ describe("MSAL Node against the token simulator over HTTPS", () => {
     );
     expect(error).toMatchObject({ errorCode: "invalid_tenant", errorNo: 90002, status: 400 });
   });
+
+  it("fails a client configured with an unknown tenant on discovery, which Entra answers 400 too", async () => {
+    const { authority, clientId, clientSecret, scope } = stack().entra;
+    const unknownTenant = `${new URL(authority).origin}/no-such-tenant`;
+    const client = new ConfidentialClientApplication({
+      auth: {
+        clientId,
+        clientSecret,
+        authority: unknownTenant,
+        knownAuthorities: [new URL(authority).host],
+      },
+    });
+    await expect(client.acquireTokenByClientCredential({ scopes: [scope] })).rejects.toMatchObject({
+      name: "ClientAuthError",
+      errorCode: "endpoints_resolution_error",
+    });
+  });
 });
