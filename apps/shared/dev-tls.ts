@@ -40,42 +40,19 @@ export function ensureDevTls(dir: string, hostNames: string[] = []): DevTls {
   const certFile = join(dir, "server.pem");
   const keyFile = join(dir, "server-key.pem");
   const names = [...new Set([...loopbackNames, ...hostNames])];
-  const openssl = opensslIn(dir);
+  const openssl = opensslWithProfiles(dir, names);
   if (!existsSync(caFile) || !existsSync(caKeyFile)) {
     writePrivateKey(caKeyFile);
-    writeFileSync(
-      caFile,
-      openssl(
-        ["req", "-x509", "-new", "-key", caKeyFile, "-extensions", "ca", "-days", String(caDays)],
-        names,
-      ),
-    );
+    const selfSigned = ["-x509", "-new", "-key", caKeyFile, "-days", String(caDays)];
+    writeFileSync(caFile, openssl(["req", ...selfSigned, "-extensions", "ca"]));
   }
   if (!certificateUsable(certFile, caFile, names)) {
     writePrivateKey(keyFile);
-    const request = openssl(["req", "-new", "-key", keyFile, "-subj", "/CN=localhost"], names);
-    const serial = `0x${randomBytes(16).toString("hex")}`;
-    writeFileSync(
-      certFile,
-      openssl(
-        [
-          "x509",
-          "-req",
-          "-CA",
-          caFile,
-          "-CAkey",
-          caKeyFile,
-          "-set_serial",
-          serial,
-          "-days",
-          String(certificateDays),
-          "-extensions",
-          "server",
-        ],
-        names,
-        request,
-      ),
-    );
+    const request = openssl(["req", "-new", "-key", keyFile, "-subj", "/CN=localhost"]);
+    const signedByCa = ["-CA", caFile, "-CAkey", caKeyFile, "-days", String(certificateDays)];
+    const serial = ["-set_serial", `0x${randomBytes(16).toString("hex")}`];
+    const issue = ["x509", "-req", ...signedByCa, ...serial, "-extensions", "server"];
+    writeFileSync(certFile, openssl(issue, request));
   }
   const read = (file: string) => readFileSync(file, "utf8");
   return { caFile, certFile, keyFile, cert: read(certFile), key: read(keyFile) };
@@ -100,8 +77,8 @@ function writePrivateKey(file: string): void {
 }
 
 /** Runs the openssl command with the CA's and the server certificate's profiles; its stdout. */
-function opensslIn(dir: string) {
-  return (args: string[], names: string[], input?: string): string => {
+function opensslWithProfiles(dir: string, names: string[]) {
+  return (args: string[], input?: string): string => {
     const config = join(dir, "openssl.cnf");
     writeFileSync(config, opensslConfig(names));
     const configArg = args[0] === "x509" ? "-extfile" : "-config";
