@@ -4,8 +4,9 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/support/print-seed.ts"],
-    // A real PostgreSQL server for the whole run (or TEST_DATABASE_URL's).
-    globalSetup: ["test/support/postgres-global-setup.ts"],
+    // One dev CA for the run, trusted by the workers; a real PostgreSQL server (or
+    // TEST_DATABASE_URL's).
+    globalSetup: ["test/support/dev-tls-setup.ts", "test/support/postgres-global-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: "forks",

@@ -7,17 +7,30 @@ const publicJwk = z.looseObject({ kty: z.string() }).refine((jwk) => !("d" in jw
 });
 const keysFile = z.record(z.string(), z.object({ keys: z.array(publicJwk) }));
 
-/** Client keys from a local JSON file: `{ "<client_id>": { "keys": [<public JWK>, ...] } }`. */
+export type ClientKeysFile = Record<string, { keys: PublicJwk[] }>;
+
+/** Reads and checks a client keys file: `{ "<client_id>": { "keys": [<public JWK>, ...] } }`. */
+export function readClientKeysFile(path: string): ClientKeysFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new Error(`client keys file ${path} cannot be read: ${(error as Error).message}`);
+  }
+  const parsed = keysFile.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(`client keys file ${path} is invalid: ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data as ClientKeysFile;
+}
+
+/** Client keys from a local JSON file (see readClientKeysFile), read once. */
 export class FileClientKeys implements ClientKeys {
   private readonly keys: Map<string, PublicJwk[]>;
 
   constructor(path: string) {
-    const parsed = keysFile.safeParse(JSON.parse(readFileSync(path, "utf8")));
-    if (!parsed.success) {
-      throw new Error(`client keys file ${path} is invalid: ${z.prettifyError(parsed.error)}`);
-    }
     this.keys = new Map(
-      Object.entries(parsed.data).map(([clientId, entry]) => [clientId, entry.keys as PublicJwk[]]),
+      Object.entries(readClientKeysFile(path)).map(([clientId, entry]) => [clientId, entry.keys]),
     );
   }
 

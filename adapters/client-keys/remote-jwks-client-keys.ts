@@ -34,6 +34,8 @@ export interface RemoteJwksSettings {
   fetchesPerMinute: number;
   maxConcurrentFetches: number;
   timeoutMs: number;
+  /** How the key sets are fetched (e.g. one trusting a private CA); default: the global fetch. */
+  fetch?: typeof fetch;
 }
 
 /**
@@ -95,7 +97,10 @@ export class RemoteJwksClientKeys implements ClientKeys {
 
   private async fetchKeys(clientId: string): Promise<PublicJwk[]> {
     const url = this.settings.urlTemplate.replaceAll("{client_id}", encodeURIComponent(clientId));
-    const response = await fetch(url, { signal: AbortSignal.timeout(this.settings.timeoutMs) });
+    const fetchKeySet = this.settings.fetch ?? fetch;
+    const response = await fetchKeySet(url, {
+      signal: AbortSignal.timeout(this.settings.timeoutMs),
+    });
     if (!response.ok) {
       await response.body?.cancel();
       // An unknown client is an empty key set.

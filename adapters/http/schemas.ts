@@ -149,11 +149,14 @@ export const DestinationList = z
       destination_host: z.string(),
       max_active_sessions: z.number().int().optional(),
       max_inactive_seconds: z.number().int(),
-      max_queue_wait_seconds: z.number().int().openapi({
-        description:
-          "How long a session waiting for an agent (a call ringing or pending media) may go quiet.",
-        examples: [3600],
-      }),
+      max_queue_wait_seconds: z
+        .number()
+        .int()
+        .openapi({
+          description:
+            "How long a session waiting for an agent (a call ringing or pending media) may go quiet.",
+          examples: [3600],
+        }),
       number_of_agents: z.number().int().optional(),
     }),
   )
@@ -187,14 +190,20 @@ export const ServiceHoursSchema = z
     ),
     service_unavailable_periods: z.array(
       z.object({
-        start_date: z.number().int().openapi({
-          description: "When the closure begins: seconds since the epoch.",
-          examples: [1798185600],
-        }),
-        end_date: z.number().int().openapi({
-          description: "When it ends (its last second): seconds since the epoch.",
-          examples: [1798358399],
-        }),
+        start_date: z
+          .number()
+          .int()
+          .openapi({
+            description: "When the closure begins: seconds since the epoch.",
+            examples: [1798185600],
+          }),
+        end_date: z
+          .number()
+          .int()
+          .openapi({
+            description: "When it ends (its last second): seconds since the epoch.",
+            examples: [1798358399],
+          }),
         reason: z.enum(["MAINTENANCE", "HOLIDAY"]),
         reason_description: z.string().optional(),
       }),

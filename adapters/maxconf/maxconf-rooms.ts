@@ -15,6 +15,8 @@ export interface MaxConfSettings {
   timeoutMs: number;
   /** Headers for each call made on behalf of the current request (its x-request-id). */
   contextHeaders: () => Record<string, string>;
+  /** The certificate authorities trusted over TLS, PEM (default: Node's). */
+  ca?: string[];
 }
 
 const roomAnswer = z.object({
@@ -52,7 +54,11 @@ export class MaxConfRooms implements Rooms {
     private readonly policies: RoomPolicies,
   ) {
     const url = new URL(settings.baseUrl);
-    this.pool = new Pool(url.origin, { connections: 16, pipelining: 1 });
+    this.pool = new Pool(url.origin, {
+      connections: 16,
+      pipelining: 1,
+      connect: { ca: settings.ca },
+    });
     this.basePath = url.pathname.replace(/\/$/, "");
   }
 

@@ -20,6 +20,8 @@ export interface EntraSettings {
   timeoutMs: number;
   /** Headers for each call made on behalf of the current request (its x-request-id). */
   contextHeaders: () => Record<string, string>;
+  /** The certificate authorities trusted over TLS, PEM (default: Node's). */
+  ca?: string[];
 }
 
 interface CachedToken {
@@ -65,7 +67,7 @@ export class EntraAccessTokens implements AccessTokens {
     const url = new URL(
       `${settings.authority.replace(/\/$/, "")}/${settings.tenant}/oauth2/v2.0/token`,
     );
-    this.pool = new Pool(url.origin, { connections: 4 });
+    this.pool = new Pool(url.origin, { connections: 4, connect: { ca: settings.ca } });
     this.tokenPath = url.pathname;
   }
 

@@ -1,13 +1,23 @@
+import { ChainedClientKeys } from "../../adapters/client-keys/chained-client-keys.ts";
 import { FileClientKeys } from "../../adapters/client-keys/file-client-keys.ts";
 import { RemoteJwksClientKeys } from "../../adapters/client-keys/remote-jwks-client-keys.ts";
 import { JwtDeviceAuthenticator } from "../../adapters/device-jwt/jwt-device-authenticator.ts";
-import type { Clock } from "../../core/ports.ts";
+import type { ClientKeys, Clock } from "../../core/ports.ts";
+import { fetchTrusting } from "../shared/trust.ts";
 import type { ServiceConfig } from "./config.ts";
+import { upstreamRoots } from "./upstream-ca.ts";
 
-/** Device tokens checked against the app clients' keys: a file, or a JWKS URL per client. */
+/**
+ * Device tokens checked against the app clients' keys: a file, a JWKS URL per client, or both
+ * (the file's clients first).
+ */
 export function deviceAuthenticator(config: ServiceConfig, clock: Clock) {
-  const clientKeys = config.BCSC_CLIENT_JWKS_URL
-    ? new RemoteJwksClientKeys(
+  const sources: ClientKeys[] = [];
+  if (config.BCSC_CLIENT_KEYS_FILE) sources.push(new FileClientKeys(config.BCSC_CLIENT_KEYS_FILE));
+  if (config.BCSC_CLIENT_JWKS_URL) {
+    const roots = upstreamRoots(config);
+    sources.push(
+      new RemoteJwksClientKeys(
         {
           urlTemplate: config.BCSC_CLIENT_JWKS_URL,
           cacheMs: config.BCSC_CLIENT_JWKS_CACHE_SECONDS * 1000,
@@ -16,9 +26,11 @@ export function deviceAuthenticator(config: ServiceConfig, clock: Clock) {
           fetchesPerMinute: config.BCSC_CLIENT_JWKS_FETCHES_PER_MINUTE,
           maxConcurrentFetches: 16,
           timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+          fetch: roots && fetchTrusting(roots),
         },
         clock,
-      )
-    : new FileClientKeys(config.BCSC_CLIENT_KEYS_FILE ?? "");
-  return new JwtDeviceAuthenticator(clientKeys, clock);
+      ),
+    );
+  }
+  return new JwtDeviceAuthenticator(new ChainedClientKeys(sources), clock);
 }

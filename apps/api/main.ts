@@ -1,7 +1,7 @@
 import { systemClock } from "../../adapters/clock/system-clock.ts";
 import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
 import { listen } from "../shared/listen.ts";
-import { loadServiceConfig } from "./config.ts";
+import { connectionLimits, loadServiceConfig, serverTls } from "./config.ts";
 import { buildService, type Service } from "./service.ts";
 import { openStorage } from "./storage.ts";
 
@@ -13,12 +13,12 @@ try {
   console.error((error as Error).message);
   process.exit(2);
 }
-const listener = await listen(config.PORT, config.HOST, {
-  headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
-  requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
-  keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
-  maxConnections: config.HTTP_MAX_CONNECTIONS,
-});
+const listener = await listen(
+  config.PORT,
+  config.HOST,
+  connectionLimits(config),
+  serverTls(config),
+);
 let service: Service;
 try {
   service = await buildService(config, systemClock, openStorage(openBetterSqlite));

@@ -11,6 +11,7 @@ import type { ServiceConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
 import { upstreamHeaders } from "./request-context.ts";
+import { upstreamRoots } from "./upstream-ca.ts";
 
 /** The token server and MaxConf, each operation run under its own retry and circuit policy. */
 export function connectUpstreams(config: ServiceConfig, clock: Clock, observer: UpstreamObserver) {
@@ -22,6 +23,7 @@ export function connectUpstreams(config: ServiceConfig, clock: Clock, observer: 
     breakerCooldownMs: config.CIRCUIT_BREAKER_COOLDOWN_SECONDS * 1000,
   };
   const policy = (options: PolicyOptions) => upstreamPolicy(options, resilience, observer);
+  const ca = upstreamRoots(config);
   const tokens = new EntraAccessTokens(
     {
       authority: config.ENTRA_AUTHORITY,
@@ -31,6 +33,7 @@ export function connectUpstreams(config: ServiceConfig, clock: Clock, observer: 
       scope: config.ENTRA_SCOPE,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
       contextHeaders: upstreamHeaders,
+      ca,
     },
     clock,
     policy({ upstream: "token-server", work: "token", repeatable: true }),
@@ -40,6 +43,7 @@ export function connectUpstreams(config: ServiceConfig, clock: Clock, observer: 
       baseUrl: config.MAXCONF_URL,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
       contextHeaders: upstreamHeaders,
+      ca,
     },
     tokens,
     {

@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
 import { type DevDevice, readDevDevice, signDeviceToken } from "../shared/dev-device.ts";
+import { readDevCa } from "../shared/dev-tls.ts";
+import { fetchTrusting, withNodeRoots } from "../shared/trust.ts";
 import { runDemo } from "./flow.ts";
 import { describeError } from "./steps.ts";
 import { formatSummary } from "./summary.ts";
@@ -47,11 +49,14 @@ async function main(): Promise<number> {
     return 2;
   }
   let device: DevDevice;
+  let trustingDevCa: typeof fetch;
   try {
     device = readDevDevice(values["data-dir"] ?? "./data");
+    // The stack's simulators (the Pexip node) speak HTTPS with the dev CA it made.
+    trustingDevCa = fetchTrusting(withNodeRoots(readDevCa(values["data-dir"] ?? "./data")));
   } catch {
     console.error(
-      `No dev device key in ${values["data-dir"]}/dev-device: start the stack first (npm start), or pass --data-dir.`,
+      `No dev device key or dev CA in ${values["data-dir"]}: start the stack first (npm start), or pass --data-dir.`,
     );
     return 2;
   }
@@ -64,6 +69,7 @@ async function main(): Promise<number> {
       deviceCode,
       authorization: async () => `Bearer ${await signDeviceToken(device, deviceCode)}`,
       log: (line) => console.log(line),
+      fetch: trustingDevCa,
     });
     for (const line of formatSummary(summary)) console.log(line);
     return 0;

@@ -6,10 +6,12 @@ import {
   type ServerResponse,
   STATUS_CODES,
 } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { getRequestListener } from "@hono/node-server";
 import { problem } from "../../adapters/http/problem.ts";
+import { listenerUrl } from "./listener-url.ts";
 
 /** `env` carries the Node socket, which the simulators' connection-reset fault needs. */
 type FetchHandler = (request: Request, env: unknown) => Response | Promise<Response>;
@@ -38,33 +40,46 @@ export interface ConnectionLimits {
   maxConnections: number;
 }
 
+/** A server certificate (with its chain) and its private key, PEM: given one, a listener speaks HTTPS. */
+export interface ServerTls {
+  cert: string;
+  key: string;
+}
+
 /** Listens on a real socket now (port 0: any free port); the handler is set later. */
 export async function listen(
   port: number,
   hostname = "127.0.0.1",
   limits: Partial<ConnectionLimits> = {},
+  tls?: ServerTls,
 ): Promise<Listener> {
   let handler: FetchHandler = () => new Response("starting", { status: 503 });
   const serveApp = getRequestListener((request, env) => handler(request, env), {
     // The adapter could not make a fetch Request of it (an unusable Host header, say).
     errorHandler: () => refusal(400, "The request's Host header is missing or not usable."),
   });
-  const server = createServer(
-    {
-      // Without a Host header the adapter refuses, in problem+json below; Node would answer bare.
-      requireHostHeader: false,
-      headersTimeout: limits.headersTimeoutMs ?? 10_000,
-      requestTimeout: limits.requestTimeoutMs ?? 20_000,
-      keepAliveTimeout: limits.keepAliveTimeoutMs ?? 5_000,
-      // How often Node looks for requests over their timeouts (its default is 30 s).
-      connectionsCheckingInterval: 500,
-    },
-    (request, response) => {
-      // A connection already answered and closed (refused at the cap) takes no more requests.
-      if (request.socket.writableEnded) return void request.socket.destroy();
-      void serveApp(request, response);
-    },
-  );
+  const headersTimeout = limits.headersTimeoutMs ?? 10_000;
+  const options = {
+    // Without a Host header the adapter refuses, in problem+json below; Node would answer bare.
+    requireHostHeader: false,
+    headersTimeout,
+    requestTimeout: limits.requestTimeoutMs ?? 20_000,
+    keepAliveTimeout: limits.keepAliveTimeoutMs ?? 5_000,
+    // How often Node looks for requests over their timeouts (its default is 30 s).
+    connectionsCheckingInterval: 500,
+  };
+  const handleRequest = (request: IncomingMessage, response: ServerResponse) => {
+    // A connection already answered and closed (refused at the cap) takes no more requests.
+    if (request.socket.writableEnded) return void request.socket.destroy();
+    void serveApp(request, response);
+  };
+  // Over TLS the handshake, too, must be done within the time the headers have (Node: 120 s).
+  const server = tls
+    ? createHttpsServer(
+        { ...options, cert: tls.cert, key: tls.key, handshakeTimeout: headersTimeout },
+        handleRequest,
+      )
+    : createServer(options, handleRequest);
   server.on("clientError", refuseUnparsable);
   // An `Expect` other than 100-continue, which Node would refuse with a bare 417.
   server.on("checkExpectation", async (_request, response: ServerResponse) => {
@@ -72,7 +87,12 @@ export async function listen(
     response.writeHead(417, Object.fromEntries(answer.headers));
     response.end(await answer.text());
   });
-  capConnections(server, limits.maxConnections ?? connectionsTheFileLimitAllows());
+  // Over TLS a connection is counted from its handshake: HTTP (and a 503) can only follow that.
+  capConnections(
+    server,
+    limits.maxConnections ?? connectionsTheFileLimitAllows(),
+    tls ? "secureConnection" : "connection",
+  );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, hostname, () => {
@@ -81,9 +101,8 @@ export async function listen(
     });
   });
   const bound = (server.address() as AddressInfo).port;
-  const host = hostname.includes(":") ? `[${hostname}]` : hostname;
   return {
-    url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${bound}`,
+    url: listenerUrl(hostname, bound, tls !== undefined),
     port: bound,
     handle(fetch) {
       handler = fetch;
@@ -109,11 +128,15 @@ export async function listen(
  * make room. A connection whose request is being handled is never closed for this; only when every
  * connection is, the newcomer is answered 503.
  */
-function capConnections(server: Server, max: number): void {
+function capConnections(
+  server: Server | HttpsServer,
+  max: number,
+  connected: "connection" | "secureConnection",
+): void {
   // Sets keep insertion order: the first is the one quiet for longest.
   const quiet = new Set<Socket>();
   const handling = new Map<Socket, number>(); // requests being handled on that connection
-  server.on("connection", (socket: Socket) => {
+  server.on(connected, (socket: Socket) => {
     if (quiet.size + handling.size >= max) {
       const longestQuiet = quiet.values().next().value;
       if (!longestQuiet) {

@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import { wireSimulators } from "../../simulators/index.ts";
 import { agentVideoSetting } from "../pexip-media/agent-video.ts";
 import { WeriftCallMedia } from "../pexip-media/werift-call-media.ts";
+import { portFromEnv } from "../shared/env-port.ts";
 import { type Listener, listen } from "../shared/listen.ts";
 import { controlAccessFromEnv, describeControlAccess, isLoopback } from "./control-access.ts";
 import { tokenSettings } from "./token-settings.ts";
@@ -18,9 +19,9 @@ const host = env.SIMULATORS_HOST ?? "127.0.0.1";
 const only = parseOnly(process.argv.slice(2));
 const controlAccess = controlAccessFromEnv(env, host);
 const ports: Record<SimulatorName, number> = {
-  "token-server": port("TOKEN_SERVER_PORT", 8081),
-  maxconf: port("MAXCONF_PORT", 8082),
-  pexip: port("PEXIP_PORT", 8083),
+  "token-server": portFromEnv(env, "TOKEN_SERVER_PORT", 8081),
+  maxconf: portFromEnv(env, "MAXCONF_PORT", 8082),
+  pexip: portFromEnv(env, "PEXIP_PORT", 8083),
 };
 const selected = names.filter((name) => !only || name === only);
 
@@ -88,14 +89,6 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     await Promise.all([...listeners.values()].map((listener) => listener.close()));
     process.exit(0);
   });
-}
-
-function port(variable: string, fallback: number): number {
-  const value = Number(env[variable] ?? fallback);
-  if (!Number.isInteger(value) || value < 0 || value > 65_535) {
-    throw new Error(`${variable} must be a port number, got '${env[variable]}'`);
-  }
-  return value;
 }
 
 function parseOnly(args: string[]): SimulatorName | undefined {

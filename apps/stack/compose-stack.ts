@@ -1,21 +1,26 @@
-import { join } from "node:path";
 import { type SimClock, systemClock } from "../../simulators/control/clock.ts";
 import { type ControlAccess, wireSimulators } from "../../simulators/index.ts";
-import { loadServiceConfig } from "../api/config.ts";
+import { connectionLimits, loadServiceConfig, serverTls } from "../api/config.ts";
 import { buildService } from "../api/service.ts";
 import type { OpenStorage } from "../api/storage.ts";
 import type { AgentVideo } from "../pexip-media/agent-video.ts";
 import { WeriftCallMedia } from "../pexip-media/werift-call-media.ts";
 import { ensureDevDevice } from "../shared/dev-device.ts";
-import type { Listener } from "../shared/listen.ts";
+import type { DevTls } from "../shared/dev-tls.ts";
+import type { ConnectionLimits, Listener, ServerTls } from "../shared/listen.ts";
 import { allowCitizenPageOrigin } from "./citizen-page/cross-origin.ts";
 import { withCitizenPage } from "./citizen-page/dev-routes.ts";
+import { registerClientKeys } from "./client-keys.ts";
+import { entraCredentials } from "./entra-credentials.ts";
+import { type SimulatedUpstreams, stackServiceEnv } from "./service-settings.ts";
 
 export interface StackOptions {
   /** 0 picks a free port. */
   ports: { api: number; tokenServer: number; maxconf: number; pexip: number };
   host?: string;
   dataDir: string;
+  /** The dev CA and its server certificate: the simulators speak HTTPS with it. */
+  tls: DevTls;
   /** One clock for the service and every simulator: tests pass a VirtualClock. */
   clock?: SimClock;
   seed?: number;
@@ -24,20 +29,28 @@ export interface StackOptions {
   agentVideo?: AgentVideo;
   /** The simulators' control API token and what their journals show (default: open, redacted). */
   controlAccess?: ControlAccess;
-  /** Extra service settings (environment names), e.g. SQLITE_SYNCHRONOUS. */
-  env?: Record<string, string>;
+  /**
+   * The service's settings (environment names; `npm start`: its environment). Those that point
+   * the service at the simulators are the stack's; ENTRA_TENANT, ENTRA_CLIENT_ID and
+   * ENTRA_CLIENT_SECRET are the credentials the token simulator registers.
+   */
+  env?: Record<string, string | undefined>;
   /** Runs once the simulators answer and before the service starts (tests arm faults here). */
-  beforeService?: (urls: { tokenServer: string; maxconf: string; pexip: string }) => Promise<void>;
+  beforeService?: (urls: SimulatedUpstreams) => Promise<void>;
 }
 
-/** What differs between Node and Deno: how to serve HTTP and which SQLite driver to use. */
+/** What differs between Node and Deno: how to serve HTTP(S) and which SQLite driver to use. */
 export interface StackRuntime {
-  listen(port: number, hostname: string): Promise<Listener>;
+  /** Deno.serve has no connection limits to set. */
+  listen(
+    port: number,
+    hostname: string,
+    tls?: ServerTls,
+    limits?: Partial<ConnectionLimits>,
+  ): Promise<Listener>;
   openStorage: OpenStorage;
 }
 
-const tenant = "bcsc-dev-tenant";
-const clientId = "bcsc-video-api";
 const audience = "api://maxconf";
 export const devAppClientId = "bcsc-demo-app";
 
@@ -45,71 +58,79 @@ export const devAppClientId = "bcsc-demo-app";
 export async function composeStack(options: StackOptions, runtime: StackRuntime) {
   const host = options.host ?? "127.0.0.1";
   const clock = options.clock ?? systemClock;
-  const [api, tokenServer, maxconf, pexip] = await Promise.all([
-    runtime.listen(options.ports.api, host),
-    runtime.listen(options.ports.tokenServer, host),
-    runtime.listen(options.ports.maxconf, host),
-    runtime.listen(options.ports.pexip, host),
+  const env = options.env ?? {};
+  const [tokenServer, maxconf, pexip] = await Promise.all([
+    runtime.listen(options.ports.tokenServer, host, options.tls),
+    runtime.listen(options.ports.maxconf, host, options.tls),
+    runtime.listen(options.ports.pexip, host, options.tls),
   ]);
-  const clientSecret = crypto.randomUUID();
+  const listeners: Listener[] = [tokenServer, maxconf, pexip];
+  const urls = { tokenServer: tokenServer.url, maxconf: maxconf.url, pexip: pexip.url };
   // Real media on the Pexip simulator: a WebRTC client (the demo, a browser) can join and see the
   // agent. werift runs on Node and on Deno alike.
   const callMedia = new WeriftCallMedia({ agentVideo: options.agentVideo });
-  const simulators = wireSimulators({
-    clock,
-    seed: options.seed,
-    tokenServerUrl: tokenServer.url,
-    maxconfUrl: maxconf.url,
-    pexipUrl: pexip.url,
-    tenant,
-    clientId,
-    clientSecret,
-    audience,
-    agentJoinDelayMs: options.agentJoinDelayMs,
-    callMedia,
-    controlAccess: options.controlAccess,
-  });
-  tokenServer.handle(simulators.tokenServer.app.fetch);
-  maxconf.handle(simulators.maxconf.app.fetch);
-  pexip.handle(allowCitizenPageOrigin(simulators.pexip.app.fetch, api.port));
-  await options.beforeService?.({
-    tokenServer: tokenServer.url,
-    maxconf: maxconf.url,
-    pexip: pexip.url,
-  });
+  try {
+    const device = await ensureDevDevice(options.dataDir, devAppClientId);
+    const credentials = entraCredentials(env, options.dataDir);
+    const simulators = wireSimulators({
+      clock,
+      seed: options.seed,
+      tokenServerUrl: urls.tokenServer,
+      maxconfUrl: urls.maxconf,
+      pexipUrl: urls.pexip,
+      ...credentials,
+      audience,
+      agentJoinDelayMs: options.agentJoinDelayMs,
+      callMedia,
+      controlAccess: options.controlAccess,
+    });
+    tokenServer.handle(simulators.tokenServer.app.fetch);
+    maxconf.handle(simulators.maxconf.app.fetch);
 
-  const device = await ensureDevDevice(options.dataDir, devAppClientId);
-  const config = loadServiceConfig({
-    PORT: String(api.port),
-    DATABASE_PATH: join(options.dataDir, "video-api.db"),
-    ENTRA_AUTHORITY: tokenServer.url,
-    ENTRA_TENANT: tenant,
-    ENTRA_CLIENT_ID: clientId,
-    ENTRA_CLIENT_SECRET: clientSecret,
-    ENTRA_SCOPE: `${audience}/.default`,
-    MAXCONF_URL: maxconf.url,
-    BCSC_CLIENT_KEYS_FILE: device.keysFile,
-    DESTINATION_HOST: new URL(pexip.url).host,
-    // The dev client stands for every device played here (demo runs, browser tabs, tests).
-    CLIENT_MAX_LIVE_SESSIONS: "1000",
-    ...options.env,
-  });
-  const service = await buildService(config, clock, runtime.openStorage);
-  api.handle(withCitizenPage(service.app.fetch, device, api.port));
+    const scope = `${audience}/.default`;
+    const config = loadServiceConfig(
+      stackServiceEnv(env, {
+        dataDir: options.dataDir,
+        urls,
+        credentials,
+        scope,
+        keysFile: registerClientKeys(device, env.BCSC_CLIENT_KEYS_FILE),
+        tls: options.tls,
+      }),
+    );
+    const api = await runtime.listen(
+      options.ports.api,
+      host,
+      serverTls(config),
+      connectionLimits(config),
+    );
+    listeners.push(api);
+    pexip.handle(allowCitizenPageOrigin(simulators.pexip.app.fetch, api.url));
+    await options.beforeService?.(urls);
+    const service = await buildService(config, clock, runtime.openStorage);
+    api.handle(withCitizenPage(service.app.fetch, device, api.url));
 
-  return {
-    urls: { api: api.url, tokenServer: tokenServer.url, maxconf: maxconf.url, pexip: pexip.url },
-    simulators,
-    service,
-    /** The service's settings, for a test that runs a second instance beside it. */
-    config,
-    device,
-    async close() {
-      callMedia.close();
-      await Promise.all([api.close(), tokenServer.close(), maxconf.close(), pexip.close()]);
-      await service.stop();
-    },
-  };
+    return {
+      urls: { api: api.url, ...urls },
+      simulators,
+      service,
+      /** The service's settings, for a test that runs a second instance beside it. */
+      config,
+      device,
+      /** What a client of the token simulator needs (MSAL: authority, client id and secret). */
+      entra: { ...credentials, authority: `${urls.tokenServer}/${credentials.tenant}`, scope },
+      tls: options.tls,
+      async close() {
+        callMedia.close();
+        await Promise.all(listeners.map((listener) => listener.close()));
+        await service.stop();
+      },
+    };
+  } catch (error) {
+    callMedia.close();
+    await Promise.all(listeners.map((listener) => listener.close()));
+    throw error;
+  }
 }
 
 export type Stack = Awaited<ReturnType<typeof composeStack>>;

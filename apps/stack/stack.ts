@@ -8,7 +8,7 @@ export type { Stack, StackOptions } from "./compose-stack.ts";
 /** The stack on Node: @hono/node-server and better-sqlite3. */
 export function startStack(options: StackOptions) {
   return composeStack(options, {
-    listen,
+    listen: (port, hostname, tls, limits) => listen(port, hostname, limits, tls),
     openStorage: openStorage(openBetterSqlite),
   });
 }

@@ -140,7 +140,7 @@ describe("runDemo when a step fails", () => {
     expect(await create?.json()).toEqual({ client_id: "bcsc-demo-app", device_code: "device-1" });
     expect(await end?.json()).toEqual({ status: "ended" });
     expect(requestToken?.headers.get("pin")).toBe("8521");
-    expect(requestToken?.url).toBe(`http://127.0.0.1:9${REQUEST_TOKEN}`);
+    expect(requestToken?.url).toBe(`https://127.0.0.1:9${REQUEST_TOKEN}`);
     for (const apiRequest of [create, start, end]) {
       expect(apiRequest?.headers.get("authorization")).toBe("Bearer device-jwt");
     }

@@ -18,7 +18,8 @@ function scriptedVideoApi(pexip: RunningPexipNode) {
     session_id: SESSION_ID,
     client_id: "bcsc-demo-app",
     device_code: "device-1",
-    destination_host: new URL(pexip.url).host,
+    // This node speaks plain HTTP, so it is named with its scheme (taken as it is).
+    destination_host: pexip.url,
     room_name: ROOM.name,
     room_alias: ROOM.alias,
     guest_pin: ROOM.guestPin,

@@ -1,24 +1,24 @@
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDemo } from "../../apps/demo/flow.ts";
 import { readDevDevice, signDeviceToken } from "../../apps/shared/dev-device.ts";
+import { readDevCa } from "../../apps/shared/dev-tls.ts";
+import { fetchTrusting, withNodeRoots } from "../../apps/shared/trust.ts";
 import type { JournalEntry } from "../../simulators/index.ts";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const readyTimeoutMs = 12_000;
+import { repositoryRoot, type StackProcess, startStackProcess } from "../support/stack-process.ts";
 
 /**
  * The stack as a Deno child process on free ports, the mobile app's whole flow against it over
- * real sockets (the simulated agent on real time, answering after 200 ms), then a clean stop.
+ * real sockets (the simulators over HTTPS with the dev CA it made, trusted here; the simulated
+ * agent on real time, answering after 200 ms), then a clean stop.
  */
 describe("the stack on Deno", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "bcsc-deno-stack-"));
-  let deno: DenoStack;
+  let deno: StackProcess;
+  let trustingItsCa: typeof fetch;
 
   beforeAll(async () => {
     deno = await startDenoStack({
@@ -29,6 +29,7 @@ describe("the stack on Deno", () => {
       DATA_DIR: dataDir,
       AGENT_JOIN_DELAY_MS: "200",
     });
+    trustingItsCa = fetchTrusting(withNodeRoots(readDevCa(dataDir)));
   });
 
   afterAll(async () => {
@@ -46,6 +47,7 @@ describe("the stack on Deno", () => {
       authorization: async () => `Bearer ${await signDeviceToken(device, deviceCode)}`,
       keepAliveIntervalMs: 0,
       log: () => {},
+      fetch: trustingItsCa,
     });
     expect(summary.sessionStatuses).toEqual([
       "session_granted",
@@ -74,70 +76,18 @@ describe("the stack on Deno", () => {
 
   async function maxconfJournal(method: string, path: string): Promise<JournalEntry[]> {
     const query = new URLSearchParams({ method, path });
-    const response = await fetch(`${deno.urls.maxconf}/_sim/journal?${query}`);
+    const response = await trustingItsCa(`${deno.urls.maxconf}/_sim/journal?${query}`);
     return ((await response.json()) as { entries: JournalEntry[] }).entries;
   }
 });
 
-interface DenoStack {
-  urls: { api: string; maxconf: string };
-  /** Signals the process and resolves with its exit code; SIGKILL if it lingers over 5 s. */
-  stop(signal: NodeJS.Signals): Promise<number | null>;
-}
-
-/**
- * Runs what `deno task start` (and so `npm run start:deno`) runs, and waits for the banner with
- * the URLs of the ports it was given.
- */
-async function startDenoStack(env: Record<string, string>): Promise<DenoStack> {
-  const denoJson = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+/** What `deno task start` (and so `npm run start:deno`) runs. */
+async function startDenoStack(env: Record<string, string>): Promise<StackProcess> {
+  const denoJson = JSON.parse(readFileSync(join(repositoryRoot, "deno.json"), "utf8"));
   const [binary = "", ...args] = (denoJson.tasks.start.command as string).split(" ");
   // No binary is a broken install, not a reason to skip.
-  if (!existsSync(join(root, binary))) {
+  if (!existsSync(join(repositoryRoot, binary))) {
     throw new Error(`no deno binary at ${binary}: run npm install (devDependency "deno")`);
   }
-  const child = spawn(join(root, binary), args, {
-    cwd: root,
-    // Plain text, so a failure's stderr reads well in the test report.
-    env: { ...process.env, NO_COLOR: "1", ...env },
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  const stop = async (signal: NodeJS.Signals) => {
-    const lingering = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    child.kill(signal);
-    const code = await exited;
-    clearTimeout(lingering);
-    return code;
-  };
-
-  let stdout = "";
-  let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  try {
-    const urls = await new Promise<DenoStack["urls"]>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`not up after ${readyTimeoutMs} ms`)),
-        readyTimeoutMs,
-      );
-      child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-        stdout += chunk;
-        const api = /^\s+API\s+(http:\S+)\/video\/v2\/sessions/m.exec(stdout)?.[1];
-        const maxconf = /^\s+MaxConf\s+(http:\S+)/m.exec(stdout)?.[1];
-        if (api && maxconf) {
-          clearTimeout(timer);
-          resolve({ api, maxconf });
-        }
-      });
-      child.once("error", reject);
-      child.once("exit", (code, signal) => reject(new Error(`exited (${code ?? signal})`)));
-    });
-    return { urls, stop };
-  } catch (error) {
-    await stop("SIGKILL");
-    throw new Error(
-      `the Deno stack did not start: ${(error as Error).message}\nstdout:\n${stdout}\nstderr:\n${stderr}`,
-    );
-  }
+  return startStackProcess(join(repositoryRoot, binary), args, env);
 }

@@ -1,14 +1,18 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentVideo } from "../../apps/pexip-media/agent-video.ts";
 import type { CitizenState, Phase } from "../../apps/stack/citizen-page/browser/citizen-call.ts";
+import { testTls } from "../support/dev-tls.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
 
 /** Debian's package (`apt-get install -y chromium`); .ci/run installs it. */
 const CHROMIUM = "/usr/bin/chromium";
+/** NSS's tool (Debian's libnss3-tools), to make Chromium trust the dev CA; .ci/run installs it. */
+const CERTUTIL = "/usr/bin/certutil";
 const CHROMIUM_FLAGS = [
   "--use-fake-device-for-media-stream",
   "--use-fake-ui-for-media-stream",
@@ -25,12 +29,44 @@ const CHROMIUM_FLAGS = [
 const SCREENSHOT = process.env.CITIZEN_PAGE_SCREENSHOT ?? join(tmpdir(), "citizen-page.png");
 
 /**
+ * A home folder whose NSS database trusts the dev CA, as a developer's does once they trusted it
+ * (README): Chromium on Linux reads the user's trusted roots from ~/.pki/nssdb.
+ */
+function homeTrustingDevCa(): string {
+  if (!existsSync(CERTUTIL)) {
+    throw new Error(
+      `NO CERTUTIL: ${CERTUTIL} is missing, so Chromium cannot be made to trust the dev CA and ` +
+        "the citizen page was NOT tested. Install libnss3-tools, as .ci/run does.",
+    );
+  }
+  const home = mkdtempSync(join(tmpdir(), "citizen-home-"));
+  const nssDb = `sql:${join(home, ".pki", "nssdb")}`;
+  mkdirSync(join(home, ".pki", "nssdb"), { recursive: true });
+  execFileSync(CERTUTIL, ["-N", "-d", nssDb, "--empty-password"]);
+  execFileSync(CERTUTIL, [
+    "-A",
+    "-d",
+    nssDb,
+    "-n",
+    "BCSC Video API dev CA",
+    "-t",
+    "C,,",
+    "-i",
+    testTls().caFile,
+  ]);
+  return home;
+}
+
+/**
  * The citizen page of `npm start` in a real browser: headless Chromium with a fake camera creates a
- * session, joins the room, decodes the agent's video over WebRTC, and ends the session. Without
- * Chromium this fails, loudly: a browser test that passes without a browser would be a lie.
+ * session, joins the room over HTTPS (Chromium trusts the dev CA, no certificate error is
+ * ignored), decodes the agent's video over WebRTC, and ends the session; once with the API over
+ * HTTP, once over HTTPS. Without Chromium this fails, loudly: a browser test that passes without a
+ * browser would be a lie.
  */
 describe("the citizen page in Chromium", () => {
   let userDataDir: string;
+  let home: string;
   let browser: BrowserContext;
 
   beforeAll(async () => {
@@ -40,22 +76,29 @@ describe("the citizen page in Chromium", () => {
           "Install Debian's chromium (apt-get install -y chromium), as .ci/run does.",
       );
     }
+    home = homeTrustingDevCa();
     userDataDir = mkdtempSync(join(tmpdir(), "citizen-chromium-"));
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
       args: CHROMIUM_FLAGS,
+      env: { ...process.env, HOME: home },
     });
   });
   afterAll(async () => {
     await browser?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    for (const dir of [userDataDir, home]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  describe.each<AgentVideo>(["mirror", "test-pattern"])("with the agent's %s", (agentVideo) => {
+  describe.each<[AgentVideo, "HTTP" | "HTTPS"]>([
+    ["mirror", "HTTP"],
+    ["test-pattern", "HTTPS"],
+  ])("with the agent's %s, the API over %s", (agentVideo, apiScheme) => {
     let stack: TestStack;
     beforeAll(async () => {
-      stack = await startTestStack({ agentVideo });
+      const { certFile, keyFile } = testTls();
+      const apiTls = { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile };
+      stack = await startTestStack({ agentVideo, env: apiScheme === "HTTPS" ? apiTls : {} });
     });
     afterAll(() => stack?.close());
 
@@ -63,6 +106,7 @@ describe("the citizen page in Chromium", () => {
       const page = await browser.newPage();
       const pageErrors: string[] = [];
       page.on("pageerror", (error) => pageErrors.push(error.message));
+      expect(new URL(stack.urls.api).protocol).toBe(`${apiScheme.toLowerCase()}:`);
       await page.goto(`${stack.urls.api}/demo`);
       await page.click("#start");
       await reach(page, "waiting-for-agent");

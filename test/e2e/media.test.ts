@@ -25,7 +25,7 @@ describe("a WebRTC call through the stack", () => {
     expect((await app.call("PUT", sessionPath, { status: "started" })).status).toBe(200);
 
     const pexip = new PexipConferenceClient({
-      nodeUrl: `http://${session.destination_host}`,
+      nodeUrl: `https://${session.destination_host}`,
       alias: String(session.room_alias),
     });
     const joined = await pexip.requestToken({ displayName: "Citizen", pin: session.guest_pin });

@@ -64,7 +64,7 @@ describe("the seed's sequence, end to end", () => {
 
     // 8. app → pexip: create call (join with the guest pin, then a WebRTC call).
     const pexip = new PexipConferenceClient({
-      nodeUrl: `http://${session.destination_host}`,
+      nodeUrl: `https://${session.destination_host}`,
       alias: String(session.room_alias),
     });
     const participant = await pexip.requestToken({

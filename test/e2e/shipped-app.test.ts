@@ -96,6 +96,22 @@ describe("the shipped BCSC app's request sequence", () => {
     const session = videoSession.parse(created.body);
     expect(session.status).toBe("session_granted");
 
+    // The app joins the room where it builds the node's URL: https://${destination_host}.
+    const conference = `https://${session.destination_host}/api/client/v2/conferences/${session.room_alias}`;
+    const joined = await fetch(`${conference}/request_token`, {
+      method: "POST",
+      headers: { "content-type": "application/json", pin: session.guest_pin },
+      body: JSON.stringify({ display_name: "BCSC app" }),
+    });
+    expect(joined.status).toBe(200);
+    const { result } = (await joined.json()) as { result: { token: string; role: string } };
+    expect(result.role).toBe("GUEST");
+    const released = await fetch(`${conference}/release_token`, {
+      method: "POST",
+      headers: { token: result.token },
+    });
+    expect(released.status).toBe(200);
+
     const clientCallId = crypto.randomUUID();
     const call = await app.call("POST", `/video/v2/sessions/${session.session_id}/calls/`, {
       session_id: session.session_id,

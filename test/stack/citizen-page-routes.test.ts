@@ -10,7 +10,7 @@ import { withCitizenPage } from "../../apps/stack/citizen-page/dev-routes.ts";
 const pexip = async () => Response.json({ status: "success", result: true });
 
 describe("CORS for the citizen page on the Pexip simulator's port", () => {
-  const handler = allowCitizenPageOrigin(pexip, 8080);
+  const handler = allowCitizenPageOrigin(pexip, "http://127.0.0.1:8080");
 
   it("answers the page's preflight and marks its answers", async () => {
     const origin = "http://localhost:8080";
@@ -41,7 +41,11 @@ describe("CORS for the citizen page on the Pexip simulator's port", () => {
 describe("the dev stack's routes in front of the API", () => {
   it("serves the page and signs device tokens for fresh device codes; the rest goes to the API", async () => {
     const device = await ensureDevDevice(mkdtempSync(join(tmpdir(), "dev-routes-")), "app");
-    const handler = withCitizenPage(async () => new Response("api"), device, 8080);
+    const handler = withCitizenPage(
+      async () => new Response("api"),
+      device,
+      "http://127.0.0.1:8080",
+    );
     const page = await handler(new Request("http://127.0.0.1:8080/demo"), {});
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(await page.text()).toContain("/demo/citizen.js");

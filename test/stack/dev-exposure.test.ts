@@ -12,7 +12,7 @@ const API_PORT = 8080;
 
 async function devRoutes() {
   const device = await ensureDevDevice(mkdtempSync(join(tmpdir(), "dev-exposure-")), "app");
-  return withCitizenPage(async () => new Response("api"), device, API_PORT);
+  return withCitizenPage(async () => new Response("api"), device, `http://127.0.0.1:${API_PORT}`);
 }
 
 /** `POST /dev/device-token` sent to `host` (the URL a server builds from the Host header). */
@@ -57,7 +57,7 @@ describe("POST /dev/device-token", () => {
   it("reads the Host header a real socket receives", async () => {
     const listener = await listen(0);
     const device = await ensureDevDevice(mkdtempSync(join(tmpdir(), "dev-exposure-")), "app");
-    listener.handle(withCitizenPage(async () => new Response("api"), device, listener.port));
+    listener.handle(withCitizenPage(async () => new Response("api"), device, listener.url));
     const statusFor = (host: string) =>
       new Promise<number>((resolve, reject) => {
         const sent = request(

@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from "vitest";
 import { signDeviceToken } from "../../apps/shared/dev-device.ts";
 import { type StackOptions, startStack } from "../../apps/stack/stack.ts";
 import { VirtualClock } from "../../simulators/control/clock.ts";
+import { testTls } from "./dev-tls.ts";
 import { simSeed } from "./sim-seed.ts";
 
 export interface TestStackOptions extends Partial<StackOptions> {
@@ -13,8 +14,9 @@ export interface TestStackOptions extends Partial<StackOptions> {
 }
 
 /**
- * The whole stack on ephemeral ports, a fresh database, and a virtual clock the test moves. The
- * clock starts on Wednesday 2026-11-25, 10:00 in Vancouver.
+ * The whole stack on ephemeral ports, the simulators over HTTPS with the run's dev CA, a fresh
+ * database, and a virtual clock the test moves. The clock starts on Wednesday 2026-11-25, 10:00 in
+ * Vancouver.
  */
 export async function startTestStack(options: TestStackOptions = {}) {
   const { configure, ...stackOptions } = options;
@@ -24,6 +26,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
   const stack = await startStack({
     ports: { api: 0, tokenServer: 0, maxconf: 0, pexip: 0 },
     dataDir,
+    tls: testTls(),
     clock,
     seed,
     agentJoinDelayMs: 3000,

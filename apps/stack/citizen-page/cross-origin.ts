@@ -8,8 +8,8 @@ type FetchHandler = Parameters<Listener["handle"]>[0];
  * its own port from a browser (CORS). Only for the page's origins; everything else, and what the
  * simulator answers, is left as it is. Preflights are answered here and never reach the journal.
  */
-export function allowCitizenPageOrigin(pexip: FetchHandler, apiPort: number): FetchHandler {
-  const pageOrigins = loopbackOrigins(apiPort);
+export function allowCitizenPageOrigin(pexip: FetchHandler, apiUrl: string): FetchHandler {
+  const pageOrigins = loopbackOrigins(apiUrl);
   return async (request, env) => {
     const origin = request.headers.get("origin");
     if (!origin || !pageOrigins.has(origin)) return pexip(request, env);

@@ -11,15 +11,15 @@ type FetchHandler = Parameters<Listener["handle"]>[0];
  * DEV STACK ONLY, in front of the API on its port: the citizen page (`/demo`), its script, and
  * `POST /dev/device-token`, which signs a device token for a fresh device code with the dev device
  * key so that a browser can play the app. The API (adapters/http) knows nothing of these routes.
- * A device token is only given to the page on loopback (`apiPort` is the API's): a page on
+ * A device token is only given to the page on loopback (`apiUrl` is the API's): a page on
  * another site, reaching this port through DNS rebinding, has another Host or Origin.
  */
 export function withCitizenPage(
   api: FetchHandler,
   device: DevDevice,
-  apiPort: number,
+  apiUrl: string,
 ): FetchHandler {
-  const pageOrigins = loopbackOrigins(apiPort);
+  const pageOrigins = loopbackOrigins(apiUrl);
   return async (request, env) => {
     const { pathname } = new URL(request.url);
     if (request.method === "GET" && pathname === "/demo") {

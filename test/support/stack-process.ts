@@ -1,0 +1,85 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
+const readyTimeoutMs = 12_000;
+
+export interface StackProcess {
+  /** Where the start banner says everything is. */
+  urls: { api: string; tokenServer: string; maxconf: string };
+  banner: string;
+  /** Signals the process and resolves with its exit code; SIGKILL if it lingers over 5 s. */
+  stop(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/** The child, and what it has written so far. */
+function spawnStack(command: string, args: string[], env: Record<string, string>) {
+  const child = spawn(command, args, {
+    cwd: repositoryRoot,
+    // Plain text, so a failure's stderr reads well in the test report.
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: "", NO_COLOR: "1", ...env },
+  });
+  const output = { stdout: "", stderr: "" };
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    output.stdout += chunk;
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    output.stderr += chunk;
+  });
+  return { child, output };
+}
+
+/**
+ * Runs `npm start` (or its Deno twin) as a child process on the given settings and waits for its
+ * banner. The child does not inherit the test run's CA: what it trusts, it made itself.
+ */
+export async function startStackProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<StackProcess> {
+  const { child, output } = spawnStack(command, args, env);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const stop = async (signal: NodeJS.Signals) => {
+    const lingering = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    child.kill(signal);
+    const code = await exited;
+    clearTimeout(lingering);
+    return code;
+  };
+  try {
+    const urls = await new Promise<StackProcess["urls"]>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`not up after ${readyTimeoutMs} ms`)),
+        readyTimeoutMs,
+      );
+      child.stdout.on("data", () => {
+        if (!output.stdout.includes("Try it:")) return;
+        clearTimeout(timer);
+        const url = (pattern: RegExp) => pattern.exec(output.stdout)?.[1] ?? "";
+        resolve({
+          api: url(/^\s+API\s+(\S+)\/video\/v2\/sessions/m),
+          tokenServer: url(/^\s+Token server\s+(\S+)/m),
+          maxconf: url(/^\s+MaxConf\s+(\S+)/m),
+        });
+      });
+      child.once("error", reject);
+      child.once("exit", (code, signal) => reject(new Error(`exited (${code ?? signal})`)));
+    });
+    return { urls, banner: output.stdout, stop };
+  } catch (error) {
+    await stop("SIGKILL");
+    throw new Error(
+      `the stack did not start: ${(error as Error).message}\nstdout:\n${output.stdout}\nstderr:\n${output.stderr}`,
+    );
+  }
+}
+
+/** Runs a start that is expected to stop by itself: its exit code and what it wrote. */
+export function runToExit(command: string, args: string[], env: Record<string, string>) {
+  const { child, output } = spawnStack(command, args, env);
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, ...output }));
+  });
+}
