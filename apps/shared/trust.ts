@@ -6,10 +6,21 @@ export function withNodeRoots(caPem: string): string[] {
   return [...rootCertificates, caPem];
 }
 
-/** A fetch (of a URL) that verifies servers against these roots, instead of Node's alone. */
+/**
+ * A fetch that verifies servers against these roots, instead of Node's alone. It takes a URL or a
+ * Request (openapi-fetch sends Requests), which it hands on as its parts: the platform's Request is
+ * not undici's own.
+ */
 export function fetchTrusting(roots: string[]): typeof fetch {
   const dispatcher = new Agent({ connect: { ca: roots } });
-  const trustingFetch = (input: string | URL, init?: RequestInit) =>
-    undiciFetch(input, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher });
+  type UndiciInit = Parameters<typeof undiciFetch>[1];
+  const trustingFetch = (input: string | URL | Request, init?: RequestInit) => {
+    if (!(input instanceof Request)) {
+      return undiciFetch(input, { ...(init as UndiciInit), dispatcher });
+    }
+    const { url, method, headers, body, signal } = input;
+    const parts = { method, headers, body, signal, duplex: "half" } as UndiciInit;
+    return undiciFetch(url, { ...parts, ...(init as UndiciInit), dispatcher });
+  };
   return trustingFetch as unknown as typeof fetch;
 }

@@ -60,6 +60,8 @@ export class ReportCall {
     if (!found.ok) return found;
     const { call, created } = found.value;
     const step = stepCall(call.state, { type: status });
+    // A repeat of the status the call has (a retry whose answer was lost) is answered, not refused.
+    if (!step.allowed && call.state === status) return ok({ call, created: false });
     if (!step.allowed) return refused("call", call.state, status);
 
     const at = clock.now();

@@ -102,6 +102,19 @@ describe("ReportCall", () => {
     expect(store.data.calls.size).toBe(1);
   });
 
+  it("answers a repeat of the call's own status (a retry whose answer was lost), changing nothing", async () => {
+    await givenStored(store, granted, ringing);
+    const before = structuredClone(store.data);
+
+    const reported = await report({ mode: "create", clientCallId: "c1" }, "call_ringing");
+
+    expect(reported).toMatchObject({
+      ok: true,
+      value: { call: { callId: ringing.callId, state: "call_ringing" }, created: false },
+    });
+    expect(store.data).toEqual(before);
+  });
+
   it("named-or-current: without a name or a live call, makes a call named by its call id", async () => {
     await givenStored(store, granted);
 
