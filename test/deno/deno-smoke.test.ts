@@ -2,12 +2,14 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDemo } from "../../apps/demo/flow.ts";
 import { readDevDevice, signDeviceToken } from "../../apps/shared/dev-device.ts";
 import { readDevCa } from "../../apps/shared/dev-tls.ts";
 import { fetchTrusting, withNodeRoots } from "../../apps/shared/trust.ts";
 import type { JournalEntry } from "../../simulators/index.ts";
+import { freshDatabase } from "../support/postgres.ts";
 import { repositoryRoot, type StackProcess, startStackProcess } from "../support/stack-process.ts";
 
 /**
@@ -15,12 +17,17 @@ import { repositoryRoot, type StackProcess, startStackProcess } from "../support
  * real sockets (the simulators over HTTPS with the dev CA it made, trusted here; the simulated
  * agent on real time, answering after 200 ms), then a clean stop.
  */
-describe("the stack on Deno", () => {
+describe.each([
+  { store: "SQLite (node:sqlite)", postgres: false },
+  { store: "PostgreSQL (pg)", postgres: true },
+])("the stack on Deno, on $store", ({ postgres }) => {
   const dataDir = mkdtempSync(join(tmpdir(), "bcsc-deno-stack-"));
+  let database: Awaited<ReturnType<typeof freshDatabase>> | undefined;
   let deno: StackProcess;
   let trustingItsCa: typeof fetch;
 
   beforeAll(async () => {
+    database = postgres ? await freshDatabase() : undefined;
     deno = await startDenoStack({
       PORT: "0",
       TOKEN_SERVER_PORT: "0",
@@ -28,12 +35,14 @@ describe("the stack on Deno", () => {
       PEXIP_PORT: "0",
       DATA_DIR: dataDir,
       AGENT_JOIN_DELAY_MS: "200",
+      ...(database ? { DATABASE_URL: database.url } : {}),
     });
     trustingItsCa = fetchTrusting(withNodeRoots(readDevCa(dataDir)));
   });
 
   afterAll(async () => {
     await deno?.stop("SIGKILL");
+    await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -56,6 +65,16 @@ describe("the stack on Deno", () => {
     ]);
     expect(summary.callStatuses).toContain("call_in_call");
     expect(summary.callStatuses.at(-1)).toBe("call_ended");
+    if (database) {
+      // It was PostgreSQL's to keep.
+      const db = new pg.Client({ connectionString: database.url });
+      await db.connect();
+      const { rows } = await db.query("SELECT state FROM sessions WHERE id = $1", [
+        summary.sessionId,
+      ]);
+      await db.end();
+      expect(rows).toEqual([{ state: "session_ended" }]);
+    }
 
     const creates = await maxconfJournal("POST", "/room/create");
     expect(creates).toHaveLength(1);
