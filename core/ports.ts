@@ -5,8 +5,10 @@ import type {
   RoomAssignment,
   Session,
   SessionEvent,
+  SessionState,
 } from "./model.ts";
 import type { ServiceHours } from "./service-hours.ts";
+import type { SessionHistory, TimelineRecord } from "./timeline.ts";
 
 /** The one time source: the system's, or a virtual one in tests, which moves only when told to. */
 export interface Clock {
@@ -59,6 +61,9 @@ export interface PendingRoomDeletion {
   id: number;
   roomName: string;
   attempts: number;
+  /** The session that owed it (the outbox's work is recorded in its timeline); unknown for
+   * deletions owed before that was kept. */
+  sessionId?: string;
 }
 
 /** One atomic write: the session's next state, a call's, the audit event, the deletions owed. */
@@ -166,6 +171,36 @@ export interface StoreStatus {
   counts(): Promise<StoreCounts>;
 }
 
+/** Which sessions support staff look for; every field given must match. */
+export interface SessionSearch {
+  sessionId?: string;
+  /** A request of the app's, or made upstream on its behalf, carried this x-request-id. */
+  requestId?: string;
+  roomName?: string;
+  state?: SessionState;
+  /** Allocating, granted or started. */
+  live?: boolean;
+  createdFrom?: number;
+  createdTo?: number;
+  limit: number;
+  /** Where the previous page ended (newest first). */
+  after?: { createdAt: number; id: string };
+}
+
+/** What happened to each session, kept for support staff. */
+export interface Timeline {
+  /** Keeps `record`; written soon after, with other writes. Never fails or waits the caller. */
+  record(record: TimelineRecord): void;
+  /** The session, its statuses, its requests and upstream calls in order, its owed deletions. */
+  history(sessionId: string): Promise<SessionHistory | undefined>;
+  /** Sessions that match, newest first. */
+  search(query: SessionSearch): Promise<Session[]>;
+  /** Forgets timeline rows (and staff reads) from before `cutoff`; answers how many. */
+  prune(cutoff: number): Promise<number>;
+  /** Keeps who of the staff read what, and when. */
+  recordRead(read: { at: number; staff: string; what: string }): void;
+}
+
 /** One database behind every store port. */
 export interface Store {
   sessions: Sessions;
@@ -173,6 +208,7 @@ export interface Store {
   queue: Queue;
   outbox: RoomDeletionOutbox;
   status: StoreStatus;
+  timeline: Timeline;
   close(): Promise<void>;
 }
 

@@ -65,3 +65,58 @@ export interface SessionHistory {
   entries: TimelineEntry[];
   deletions: OwedDeletion[];
 }
+
+const text = (v: unknown): v is string => typeof v === "string";
+const count = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+/**
+ * A record as a store read it back (JSON), checked field by field: a row that is not a record is a
+ * broken store, not evidence.
+ */
+export function parseRecord(value: unknown): TimelineRecord {
+  const r = (value ?? {}) as Record<string, unknown>;
+  const common = text(r.sessionId) && count(r.at);
+  if (
+    common &&
+    r.kind === "request" &&
+    text(r.requestId) &&
+    text(r.method) &&
+    text(r.route) &&
+    count(r.status) &&
+    count(r.ms) &&
+    (r.problem === undefined || text(r.problem))
+  ) {
+    return r as unknown as RequestRecord;
+  }
+  if (
+    common &&
+    r.kind === "upstream" &&
+    (r.upstream === "token-server" || r.upstream === "maxconf") &&
+    text(r.operation) &&
+    (count(r.outcome) || text(r.outcome)) &&
+    count(r.ms) &&
+    count(r.attempt) &&
+    (r.cause === "request" || r.cause === "outbox" || r.cause === "reconciliation") &&
+    (r.requestId === undefined || text(r.requestId))
+  ) {
+    return r as unknown as UpstreamRecord;
+  }
+  throw new Error(`not a timeline record: ${JSON.stringify(value).slice(0, 200)}`);
+}
+
+/**
+ * A session's history from what a store keeps: statuses (the audit trail) and records merged in
+ * time order (a status before a record of the same moment: it is what the request did), numbered.
+ */
+export function mergeHistory(
+  session: Session,
+  statuses: StatusRecord[],
+  records: TimelineRecord[],
+  deletions: OwedDeletion[],
+): SessionHistory {
+  const entries = [...statuses, ...records]
+    .map((entry, order) => ({ entry, order }))
+    .sort((a, b) => a.entry.at - b.entry.at || a.order - b.order)
+    .map(({ entry }, seq): TimelineEntry => ({ ...entry, seq }));
+  return { session, entries, deletions };
+}

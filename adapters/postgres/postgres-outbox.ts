@@ -7,6 +7,10 @@ const claimed = z.object({
   id: z.number().int(),
   roomName: z.string(),
   attempts: z.number().int(),
+  sessionId: z
+    .string()
+    .nullable()
+    .transform((id) => id ?? undefined),
   due: z.number().int(),
 });
 
@@ -29,13 +33,14 @@ export class PostgresRoomDeletionOutbox implements RoomDeletionOutbox {
          WHERE delivered_at IS NULL AND next_attempt_at <= $1
            AND (claimed_until IS NULL OR claimed_until <= $1)
          ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING id, room_name AS "roomName", attempts, next_attempt_at AS due`,
+       RETURNING id, room_name AS "roomName", attempts, session_id AS "sessionId",
+         next_attempt_at AS due`,
       [now, limit, leaseMs],
     );
     return rows
       .map((row) => claimed.parse(row))
       .sort((a, b) => a.due - b.due || a.id - b.id)
-      .map(({ id, roomName, attempts }) => ({ id, roomName, attempts }));
+      .map(({ id, roomName, attempts, sessionId }) => ({ id, roomName, attempts, sessionId }));
   }
 
   async delivered(id: number, at: number): Promise<void> {

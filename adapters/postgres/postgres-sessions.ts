@@ -24,8 +24,8 @@ const save = `WITH updated AS (
     SELECT e.* FROM updated, json_to_recordset($13::json) AS e(session_id text, call_id text,
       kind text, status text, actor text, at bigint)
   ), owed AS (
-    INSERT INTO room_deletions (room_name, owed_at, next_attempt_at)
-    SELECT room, $7, $7 FROM updated, unnest($14::text[]) AS room
+    INSERT INTO room_deletions (room_name, owed_at, next_attempt_at, session_id)
+    SELECT room, $7, $7, $1 FROM updated, unnest($14::text[]) AS room
   )
   SELECT count(*)::int AS saved FROM updated`;
 

@@ -8,6 +8,7 @@ import { PostgresRateLimiter } from "./postgres-rate-limiter.ts";
 import { PostgresSessions } from "./postgres-sessions.ts";
 import { PostgresStaleSessions } from "./postgres-stale-sessions.ts";
 import { PostgresStoreStatus } from "./postgres-store-status.ts";
+import { PostgresTimeline } from "./postgres-timeline.ts";
 import { startHeartbeat } from "./replica-heartbeat.ts";
 
 /** How long a replica that stopped renewing its row counts as alive. */
@@ -42,6 +43,7 @@ export async function openPostgresStore(
     );
   }
   const outbox = new PostgresRoomDeletionOutbox(pool);
+  const timeline = new PostgresTimeline(pool);
   return {
     store: {
       sessions: new PostgresSessions(pool, replica, () => outbox.owed()),
@@ -49,7 +51,9 @@ export async function openPostgresStore(
       queue: new PostgresQueue(pool),
       outbox,
       status: new PostgresStoreStatus(pool),
+      timeline,
       async close() {
+        await timeline.flush();
         // Gone at once: what it was still allocating is orphaned, and taken over by the others.
         await heartbeat.stop().catch(() => {});
         await pool.end();

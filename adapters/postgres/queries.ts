@@ -6,13 +6,14 @@ const retriedCodes = new Set(["40001", "40P01", "57014"]);
 const attempts = 3;
 
 /**
- * One statement (named, so each connection prepares it once). One that the server refused for a
+ * One statement (named, so each connection prepares it once; a statement made up per call has
+ * no name). One that the server refused for a
  * reason that goes away (a serialization failure, a deadlock, the statement timeout) rolled back
  * whole and is run again; a database that cannot be reached is StoreUnavailable (503).
  */
 export async function run(
   pool: pg.Pool,
-  name: string,
+  name: string | undefined,
   text: string,
   values: unknown[] = [],
 ): Promise<pg.QueryResult> {

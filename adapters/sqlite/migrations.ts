@@ -113,6 +113,33 @@ const migrations: string[] = [
   ALTER TABLE sessions ADD COLUMN allocated_by TEXT;
   ALTER TABLE room_deletions ADD COLUMN claimed_until INTEGER;
   `,
+  `
+  -- What happened to each session besides its statuses: the app's requests, the upstream calls made
+  -- for it (kind, and the row's fields as JSON); which session a room deletion is owed for; who
+  -- of the staff read what.
+  CREATE TABLE session_timeline (
+    id INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    request_id TEXT,
+    detail TEXT NOT NULL
+  );
+  CREATE INDEX session_timeline_session ON session_timeline (session_id, id);
+  CREATE INDEX session_timeline_request ON session_timeline (request_id)
+    WHERE request_id IS NOT NULL;
+  CREATE INDEX session_timeline_at ON session_timeline (at);
+  ALTER TABLE room_deletions ADD COLUMN session_id TEXT;
+  CREATE INDEX room_deletions_session ON room_deletions (session_id);
+  CREATE INDEX sessions_created ON sessions (created_at, id);
+  CREATE TABLE ops_reads (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    staff TEXT NOT NULL,
+    what TEXT NOT NULL
+  );
+  CREATE INDEX ops_reads_at ON ops_reads (at);
+  `,
 ];
 
 /** Brings the schema up to date; each step runs in its own transaction with its version bump. */

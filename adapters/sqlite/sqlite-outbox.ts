@@ -4,8 +4,18 @@ import type { SqlDatabase } from "./database.ts";
 import type { GroupCommit } from "./group-commit.ts";
 
 const pendingRow = z
-  .object({ id: z.number().int(), room_name: z.string(), attempts: z.number().int() })
-  .transform((row) => ({ id: row.id, roomName: row.room_name, attempts: row.attempts }));
+  .object({
+    id: z.number().int(),
+    room_name: z.string(),
+    attempts: z.number().int(),
+    session_id: z.string().nullable(),
+  })
+  .transform((row) => ({
+    id: row.id,
+    roomName: row.room_name,
+    attempts: row.attempts,
+    sessionId: row.session_id ?? undefined,
+  }));
 
 /** The room deletions owed to MaxConf, on SQLite; rows are written by SqliteSessions.save. */
 export class SqliteRoomDeletionOutbox implements RoomDeletionOutbox {
@@ -24,7 +34,7 @@ export class SqliteRoomDeletionOutbox implements RoomDeletionOutbox {
            WHERE delivered_at IS NULL AND next_attempt_at <= ?
              AND (claimed_until IS NULL OR claimed_until <= ?)
            ORDER BY next_attempt_at, id LIMIT ?)
-         RETURNING id, room_name, attempts, next_attempt_at`,
+         RETURNING id, room_name, attempts, session_id, next_attempt_at`,
       ),
       delivered: db.prepare(
         `UPDATE room_deletions SET delivered_at = ?, claimed_until = NULL WHERE id = ?`,

@@ -60,7 +60,8 @@ export class SqliteSessions implements Sessions {
          VALUES (?, ?, ?, ?, ?, ?)`,
       ),
       oweRoomDeletion: prepare(
-        `INSERT INTO room_deletions (room_name, owed_at, next_attempt_at) VALUES (?, ?, ?)`,
+        `INSERT INTO room_deletions (room_name, owed_at, next_attempt_at, session_id)
+         VALUES (?, ?, ?, ?)`,
       ),
     };
   }
@@ -129,7 +130,7 @@ export class SqliteSessions implements Sessions {
       for (const event of change.events) this.insertEvent(event);
       const owedAt = session.statusAt;
       for (const room of change.roomDeletions ?? []) {
-        this.sql.oweRoomDeletion.run(room, owedAt, owedAt);
+        this.sql.oweRoomDeletion.run(room, owedAt, owedAt, session.id);
       }
       return true;
     });

@@ -5,6 +5,7 @@ import { SqliteRoomDeletionOutbox } from "./sqlite-outbox.ts";
 import { SqliteQueue } from "./sqlite-queue.ts";
 import { SqliteSessions } from "./sqlite-sessions.ts";
 import { SqliteStaleSessions } from "./sqlite-stale-sessions.ts";
+import { SqliteTimeline } from "./sqlite-timeline.ts";
 
 /** Every store port on one SQLite database (opened and migrated), sharing its group commits. */
 export function sqliteStore(db: SqlDatabase): Store {
@@ -18,6 +19,7 @@ export function sqliteStore(db: SqlDatabase): Store {
     queue: new SqliteQueue(db),
     outbox,
     status: new SqliteStoreStatus(db),
+    timeline: new SqliteTimeline(db, commits),
     close: async () => db.close(),
   };
 }

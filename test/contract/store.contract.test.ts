@@ -17,6 +17,7 @@ import { sessionsContract } from "./store/sessions.contract.ts";
 import { staleSessionsContract } from "./store/stale-sessions.contract.ts";
 import type { StoreControls } from "./store/store-fixtures.ts";
 import { storeStatusContract } from "./store/store-status.contract.ts";
+import { timelineContract } from "./store/timeline.contract.ts";
 import { contractTargets } from "./targets.ts";
 
 /** The store, and the other stores a case opens on its database, all closed afterwards. */
@@ -82,4 +83,5 @@ for (const target of targets) {
   queueContract(target);
   outboxContract(target);
   storeStatusContract(target);
+  timelineContract(target);
 }

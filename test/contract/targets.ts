@@ -10,7 +10,7 @@ export const ports: Record<Port, { title: string; file: string }> = {
   rooms: { title: "Rooms (MaxConf)", file: "test/contract/rooms.contract.test.ts" },
   pexip: { title: "Pexip conference client", file: "test/contract/pexip.contract.test.ts" },
   store: {
-    title: "Store (Sessions, StaleSessions, Queue, RoomDeletionOutbox, StoreStatus)",
+    title: "Store (Sessions, StaleSessions, Queue, RoomDeletionOutbox, StoreStatus, Timeline)",
     file: "test/contract/store.contract.test.ts",
   },
   "client-keys": { title: "ClientKeys", file: "test/contract/client-keys.contract.test.ts" },

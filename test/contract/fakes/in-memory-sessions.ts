@@ -12,6 +12,7 @@ import type {
   SessionChange,
   Sessions,
 } from "../../../core/ports.ts";
+import type { TimelineRecord } from "../../../core/timeline.ts";
 
 interface StoredCall extends Call {
   /** Insertion order, SQLite's rowid: the tie-break between calls created at the same time. */
@@ -33,6 +34,9 @@ export class InMemoryData {
   readonly deletions: RoomDeletion[] = [];
   /** The audit trail, for a test to read (the ports offer no read of it). */
   readonly events: SessionEvent[] = [];
+  /** What the Timeline kept: records, and who of the staff read what. */
+  readonly records: TimelineRecord[] = [];
+  readonly reads: { at: number; staff: string; what: string }[] = [];
   /** Told when a change owed room deletions (RoomDeletionOutbox.whenOwed). */
   readonly owedListeners: (() => void)[] = [];
   callSeq = 0;
@@ -131,6 +135,7 @@ export class InMemorySessions implements Sessions {
     for (const roomName of change.roomDeletions ?? []) {
       this.data.deletions.push({
         id: this.data.deletions.length + 1,
+        sessionId: session.id,
         roomName,
         attempts: 0,
         nextAttemptAt: session.statusAt,

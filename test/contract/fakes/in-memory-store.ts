@@ -10,6 +10,7 @@ import type {
   StoreStatus,
 } from "../../../core/ports.ts";
 import { InMemoryData, InMemorySessions } from "./in-memory-sessions.ts";
+import { InMemoryTimeline } from "./in-memory-timeline.ts";
 
 const isWaiting = (s: Session) =>
   (s.state === "session_granted" || s.state === "session_started") &&
@@ -79,7 +80,12 @@ class InMemoryOutbox implements RoomDeletionOutbox {
       .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
       .slice(0, limit);
     for (const deletion of claimed) deletion.claimedUntil = now + leaseMs;
-    return claimed.map(({ id, roomName, attempts }) => ({ id, roomName, attempts }));
+    return claimed.map(({ id, roomName, attempts, sessionId }) => ({
+      id,
+      roomName,
+      attempts,
+      sessionId,
+    }));
   }
 
   async delivered(id: number, at: number): Promise<void> {
@@ -135,6 +141,7 @@ export function inMemoryStore(data = new InMemoryData()): Store & { data: InMemo
     queue: new InMemoryQueue(data),
     outbox: new InMemoryOutbox(data),
     status: new InMemoryStoreStatus(data),
+    timeline: new InMemoryTimeline(data),
     close: async () => {},
   };
 }
