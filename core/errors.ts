@@ -13,7 +13,8 @@ export type DomainError =
   | { kind: "busy" }
   /** The caller's client already holds as many live sessions as it may. */
   | { kind: "live_session_limit"; limit: number }
-  | { kind: "upstream"; error: UpstreamError };
+  /** `sessionId`: the failed session kept for it, if one was. */
+  | { kind: "upstream"; error: UpstreamError; sessionId?: string };
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: DomainError };
 
@@ -37,6 +38,8 @@ export class UpstreamError extends Error {
        * an operation that is not idempotent may be sent again.
        */
       notProcessed?: boolean;
+      /** The HTTP status the upstream answered, when it answered. */
+      status?: number;
     } = {},
   ) {
     super(message);
@@ -73,11 +76,13 @@ export function upstreamRefusal(
     return new UpstreamError(upstream, "unavailable", detail, {
       retryAfterSeconds,
       notProcessed: true,
+      status,
     });
   }
-  if (status >= 500)
-    return new UpstreamError(upstream, "unavailable", detail, { retryAfterSeconds });
-  return new UpstreamError(upstream, "bad_answer", detail);
+  if (status >= 500) {
+    return new UpstreamError(upstream, "unavailable", detail, { retryAfterSeconds, status });
+  }
+  return new UpstreamError(upstream, "bad_answer", detail, { status });
 }
 
 /** Why a request got no answer, as the transport tells it. */

@@ -8,7 +8,7 @@ import type {
   SessionState,
 } from "./model.ts";
 import type { ServiceHours } from "./service-hours.ts";
-import type { SessionHistory, TimelineRecord } from "./timeline.ts";
+import type { Cause, SessionHistory, TimelineRecord } from "./timeline.ts";
 
 /** The one time source: the system's, or a virtual one in tests, which moves only when told to. */
 export interface Clock {
@@ -34,6 +34,27 @@ export interface AccessTokens {
   /** The upstream refused this token: forget it so the next get() fetches a new one. */
   invalidate(token: string): void;
 }
+
+/** One exchange with an upstream, as the adapter that made it tells it. */
+export interface UpstreamExchange {
+  upstream: "token-server" | "maxconf";
+  /** e.g. "token", "room create", "room delete". */
+  operation: string;
+  /** The HTTP status it answered, or how it failed without one ("timeout", "ECONNRESET"…). */
+  outcome: number | string;
+  ms: number;
+  /** 1 for the first try of the operation, 2 for its first retry… */
+  attempt: number;
+}
+
+/** Told of each upstream exchange (the composition root keeps them in the session's timeline). */
+export type ExchangeObserver = (exchange: UpstreamExchange) => void;
+
+/**
+ * Runs `work` on a session's behalf: what it asks of the upstreams meanwhile is recorded in that
+ * session's timeline.
+ */
+export type OnBehalfOf = <T>(sessionId: string, cause: Cause, work: () => Promise<T>) => Promise<T>;
 
 /** A room MaxConf holds, as its list shows it. */
 export interface ListedRoom {
@@ -233,6 +254,23 @@ export type Authentication =
 
 export interface DeviceAuthenticator {
   authenticate(bearerToken: string): Promise<Authentication>;
+}
+
+/** A member of the support staff, as their token proves them. */
+export interface Staff {
+  /** Their directory object id (Entra `oid`, else `sub`). */
+  id: string;
+  /** A name to show and audit (their username, or the app's id for an app token). */
+  name: string;
+}
+
+/** Why a staff token proves nothing: none, not a valid token of the tenant's, or not support's. */
+export type StaffAuthentication =
+  | { ok: true; staff: Staff }
+  | { ok: false; reason: "missing" | "invalid" | "expired" | "not_support" };
+
+export interface StaffAuthenticator {
+  authenticate(bearerToken: string): Promise<StaffAuthentication>;
 }
 
 export type PublicJwk = JsonWebKey & { kid?: string };

@@ -1,7 +1,7 @@
 import type { Session } from "./model.ts";
 
-/** Who a timeline row is about, beyond its session: the side of the seed's diagram it came from. */
-export type Party = "app" | "api" | "token-server" | "maxconf" | "pexip";
+/** Why the service asks an upstream on a session's behalf. */
+export type Cause = "request" | "outbox" | "reconciliation";
 
 /** A request of the app's about one session, as answered (never its body or its credentials). */
 export interface RequestRecord {
@@ -31,7 +31,7 @@ export interface UpstreamRecord {
   ms: number;
   attempt: number;
   /** Why it was made: a request of the app's, the outbox, reconciliation. */
-  cause: "request" | "outbox" | "reconciliation";
+  cause: Cause;
 }
 
 /** What is recorded as it happens. */

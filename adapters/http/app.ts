@@ -10,6 +10,7 @@ import { docsPage } from "./docs.ts";
 import type { HttpEnv } from "./env.ts";
 import { registerSessionRoutes } from "./handlers.ts";
 import { type ApiDocument, apiDocument } from "./openapi.ts";
+import { type OpsOptions, opsRoutes } from "./ops.ts";
 import { internalError, noRoute, ProblemAnswer, problem, storeUnavailable } from "./problem.ts";
 
 export interface HttpAppOptions {
@@ -23,6 +24,8 @@ export interface HttpAppOptions {
   logError?: (message: string, error: unknown) => void;
   /** Runs around every request, first (request ids, logs, metrics). */
   observe?: MiddlewareHandler;
+  /** The support staff's API, under /ops. */
+  ops: OpsOptions;
   /** Adds the operator's routes (health, metrics…) beside the API, under the same error handling. */
   operatorRoutes?: (app: Hono<HttpEnv>) => void;
 }
@@ -76,6 +79,7 @@ export function createHttpApp(options: HttpAppOptions) {
   app.notFound((c) => noRoute(c.req.method, c.req.path));
   if (options.observe) app.use("*", options.observe);
   options.operatorRoutes?.(app);
+  app.route("/ops", opsRoutes(options.ops));
 
   const api = new OpenAPIHono<HttpEnv>({ strict: false, defaultHook: app.defaultHook });
   api.use("*", refuseEncodedBodies);

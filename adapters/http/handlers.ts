@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { DomainError } from "../../core/errors.ts";
-import type { CallStatus, DeviceIdentity } from "../../core/model.ts";
+import type { Context } from "hono";
+import type { DomainError, Result } from "../../core/errors.ts";
+import type { CallStatus } from "../../core/model.ts";
 import type { CallTarget, VideoSessionUseCases } from "../../core/use-cases/index.ts";
 import type { HttpEnv } from "./env.ts";
 import { videoCall, videoDestination, videoSession } from "./present.ts";
@@ -59,6 +60,15 @@ const servedCreateSession = {
   request: { body: { ...routes.createSession.request.body, required: false } },
 };
 
+/**
+ * The result's value (or its problem, thrown). A request about a session the caller may see is
+ * marked as that session's, for its timeline; one about a session it may not see is nobody's.
+ */
+function concerning<T>(c: Context<HttpEnv>, sessionId: string | undefined, result: Result<T>): T {
+  if (sessionId && (result.ok || result.error.kind !== "not_found")) c.set("sessionId", sessionId);
+  return unwrap(result);
+}
+
 export function registerSessionRoutes(app: OpenAPIHono<HttpEnv>, useCases: VideoSessionUseCases) {
   app.openapi(servedCreateSession, async (c) => {
     const identity = c.get("identity");
@@ -82,20 +92,29 @@ export function registerSessionRoutes(app: OpenAPIHono<HttpEnv>, useCases: Video
           ? { kind: "identity_mismatch", field: "device_code" }
           : undefined;
     if (wrong) throw new ProblemAnswer(problemFor(wrong));
-    const created = unwrap(await useCases.createSession.execute(identity));
+    const result = await useCases.createSession.execute(identity);
+    const failed =
+      !result.ok && result.error.kind === "upstream" ? result.error.sessionId : undefined;
+    const created = concerning(c, result.ok ? result.value.session.id : failed, result);
     return c.json(videoSession(created), created.created ? 201 : 200);
   });
 
   app.openapi(routes.getSession, async (c) => {
     const sessionId = c.req.valid("param").session_id;
-    const view = unwrap(await useCases.getSession.execute(c.get("identity"), sessionId));
+    const view = concerning(
+      c,
+      sessionId,
+      await useCases.getSession.execute(c.get("identity"), sessionId),
+    );
     return c.json(videoSession(view), 200);
   });
 
   app.openapi(routes.updateSession, async (c) => {
     const command = sessionCommands[c.req.valid("json").status];
     const sessionId = c.req.valid("param").session_id;
-    const view = unwrap(
+    const view = concerning(
+      c,
+      sessionId,
       await useCases.updateSession.execute(c.get("identity"), sessionId, command),
     );
     return c.json(videoSession(view), 200);
@@ -103,19 +122,26 @@ export function registerSessionRoutes(app: OpenAPIHono<HttpEnv>, useCases: Video
 
   app.openapi(routes.deleteSession, async (c) => {
     const sessionId = c.req.valid("param").session_id;
-    unwrap(await useCases.updateSession.execute(c.get("identity"), sessionId, "close"));
+    concerning(
+      c,
+      sessionId,
+      await useCases.updateSession.execute(c.get("identity"), sessionId, "close"),
+    );
     return c.body(null, 204);
   });
 
   /** The three call routes differ only in which call a status is for. */
   const reportCall = async (
-    identity: DeviceIdentity,
+    c: Context<HttpEnv>,
     path: { session_id: string; client_call_id?: string },
     body: { session_id?: string; client_call_id?: string; status: CallStatus },
     target: CallTarget,
   ) => {
     agreeWithPath(body, path);
-    const reported = unwrap(
+    const identity = c.get("identity");
+    const reported = concerning(
+      c,
+      path.session_id,
       await useCases.reportCall.execute(identity, path.session_id, target, body.status),
     );
     return { body: videoCall(reported.call), status: reported.created ? 201 : 200 } as const;
@@ -124,21 +150,21 @@ export function registerSessionRoutes(app: OpenAPIHono<HttpEnv>, useCases: Video
   app.openapi(routes.createCall, async (c) => {
     const body = c.req.valid("json");
     const target = { mode: "create", clientCallId: body.client_call_id } as const;
-    const answer = await reportCall(c.get("identity"), c.req.valid("param"), body, target);
+    const answer = await reportCall(c, c.req.valid("param"), body, target);
     return c.json(answer.body, answer.status);
   });
 
   app.openapi(routes.updateCall, async (c) => {
     const path = c.req.valid("param");
     const target = { mode: "existing", clientCallId: path.client_call_id } as const;
-    const answer = await reportCall(c.get("identity"), path, c.req.valid("json"), target);
+    const answer = await reportCall(c, path, c.req.valid("json"), target);
     return c.json(answer.body, 200);
   });
 
   app.openapi(routes.updateCurrentCall, async (c) => {
     const body = c.req.valid("json");
     const target = { mode: "named-or-current", clientCallId: body.client_call_id } as const;
-    const answer = await reportCall(c.get("identity"), c.req.valid("param"), body, target);
+    const answer = await reportCall(c, c.req.valid("param"), body, target);
     return c.json(answer.body, 200);
   });
 

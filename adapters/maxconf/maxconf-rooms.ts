@@ -8,7 +8,7 @@ import {
   upstreamUnreachable,
 } from "../../core/errors.ts";
 import type { RoomAssignment } from "../../core/model.ts";
-import type { AccessTokens, ListedRoom, Rooms } from "../../core/ports.ts";
+import type { AccessTokens, ExchangeObserver, ListedRoom, Rooms } from "../../core/ports.ts";
 
 export interface MaxConfSettings {
   baseUrl: string;
@@ -17,6 +17,8 @@ export interface MaxConfSettings {
   contextHeaders: () => Record<string, string>;
   /** The certificate authorities trusted over TLS, PEM (default: Node's). */
   ca?: string[];
+  /** Told of each HTTP exchange with MaxConf. */
+  observe?: ExchangeObserver;
 }
 
 const roomAnswer = z.object({
@@ -125,9 +127,10 @@ export class MaxConfRooms implements Rooms {
     path: string,
     read: (answer: Answer) => T,
   ): Promise<T> {
+    let attempts = 0;
     const attempt = (token: string) =>
       policy.run(async () => {
-        const answer = await this.request(method, path, token);
+        const answer = await this.request(method, path, token, ++attempts);
         return answer.status === 401 ? tokenRefused : read(answer);
       });
     const token = await this.tokens.get();
@@ -139,9 +142,24 @@ export class MaxConfRooms implements Rooms {
     throw new UpstreamError("maxconf", "bad_answer", "MaxConf refused a fresh token (401)");
   }
 
-  private async request(method: string, path: string, token: string): Promise<Answer> {
+  /** One exchange, told to the observer (its operation named as on MaxConf's side: "room create"). */
+  private async request(
+    method: string,
+    path: string,
+    token: string,
+    attempt: number,
+  ): Promise<Answer> {
+    const started = performance.now();
+    const told = (outcome: number | string) =>
+      this.settings.observe?.({
+        upstream: "maxconf",
+        operation: operationOf(method, path),
+        outcome,
+        ms: Math.round(performance.now() - started),
+        attempt,
+      });
     try {
-      return await withTimeout(this.settings.timeoutMs, async (signal) => {
+      const answer = await withTimeout(this.settings.timeoutMs, async (signal) => {
         const response = await this.pool.request({
           method,
           path: `${this.basePath}${path}`,
@@ -154,12 +172,12 @@ export class MaxConfRooms implements Rooms {
           text: await response.body.text(),
         };
       });
+      told(answer.status);
+      return answer;
     } catch (error) {
-      throw upstreamUnreachable(
-        "maxconf",
-        `MaxConf ${method} ${path.split("?")[0]}`,
-        noAnswerOf(error),
-      );
+      const noAnswer = noAnswerOf(error);
+      told(noAnswer.timedOut ? "timeout" : noAnswer.cause);
+      throw upstreamUnreachable("maxconf", `MaxConf ${method} ${path.split("?")[0]}`, noAnswer);
     }
   }
 }
@@ -182,6 +200,9 @@ async function withTimeout<T>(ms: number, work: (signal: AbortSignal) => Promise
 }
 
 const tokenRefused = Symbol("401");
+
+const operationOf = (method: string, path: string) =>
+  method === "POST" ? "room create" : method === "DELETE" ? "room delete" : `${method} ${path}`;
 
 /**
  * MaxConf writes the decoded uuiData into the room's tag, after a base URL

@@ -7,7 +7,7 @@ import {
   upstreamRefusal,
   upstreamUnreachable,
 } from "../../core/errors.ts";
-import type { AccessTokens, Clock } from "../../core/ports.ts";
+import type { AccessTokens, Clock, ExchangeObserver } from "../../core/ports.ts";
 
 export interface EntraSettings {
   /** e.g. https://login.microsoftonline.com — the tenant is appended. */
@@ -22,6 +22,8 @@ export interface EntraSettings {
   contextHeaders: () => Record<string, string>;
   /** The certificate authorities trusted over TLS, PEM (default: Node's). */
   ca?: string[];
+  /** Told, for each caller that had to wait for a token, of the fetch it waited on. */
+  observe?: ExchangeObserver;
 }
 
 interface CachedToken {
@@ -54,6 +56,8 @@ const expiryMarginMs = 60_000;
  */
 export class EntraAccessTokens implements AccessTokens {
   private cached?: CachedToken;
+  /** Tries the fetch under way has made. */
+  private attempts = 0;
   private fetching?: Promise<CachedToken>;
   private readonly pool: Pool;
   private readonly tokenPath: string;
@@ -78,7 +82,28 @@ export class EntraAccessTokens implements AccessTokens {
       if (now >= cached.refreshAt) this.fetchOnce().catch(() => {}); // the next get() retries
       return cached.value;
     }
-    return (await this.fetchOnce()).value;
+    return this.waitForFetch();
+  }
+
+  /** A caller with no token to use waits for the fetch; the observer is told, for each caller. */
+  private async waitForFetch(): Promise<string> {
+    const started = performance.now();
+    const told = (outcome: number | string) =>
+      this.settings.observe?.({
+        upstream: "token-server",
+        operation: "token",
+        outcome,
+        ms: Math.round(performance.now() - started),
+        attempt: this.attempts,
+      });
+    try {
+      const token = await this.fetchOnce();
+      told(200);
+      return token.value;
+    } catch (error) {
+      told(error instanceof UpstreamError ? (error.details.status ?? error.failure) : "error");
+      throw error;
+    }
   }
 
   invalidate(token: string): void {
@@ -90,8 +115,12 @@ export class EntraAccessTokens implements AccessTokens {
   }
 
   private fetchOnce(): Promise<CachedToken> {
+    if (!this.fetching) this.attempts = 0;
     this.fetching ??= this.policy
-      .run(() => this.fetchToken())
+      .run(() => {
+        this.attempts++;
+        return this.fetchToken();
+      })
       .finally(() => {
         this.fetching = undefined;
       });

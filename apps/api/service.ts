@@ -8,6 +8,8 @@ import { createMetrics } from "./metrics.ts";
 import { observeRequests, operatorRoutes } from "./observability.ts";
 import { readinessChecks, within } from "./readiness.ts";
 import type { OpenStorage } from "./storage.ts";
+import { staffAuthenticator, supportUseCases } from "./support.ts";
+import { recordExchanges } from "./timeline-recording.ts";
 import { connectUpstreams, observeUpstreams } from "./upstreams.ts";
 import { wireUseCases } from "./use-cases.ts";
 import { startWorkers } from "./workers.ts";
@@ -19,7 +21,12 @@ export async function buildService(config: ServiceConfig, clock: Timers, openSto
   const logger = createLogger(config.LOG_LEVEL);
   const { store, rateLimiter, jobLocks } = await openStorage(config, clock, logger);
   const metrics = createMetrics(store.status);
-  const upstreams = connectUpstreams(config, clock, observeUpstreams(metrics, logger));
+  const upstreams = connectUpstreams(
+    config,
+    clock,
+    observeUpstreams(metrics, logger),
+    recordExchanges(store.timeline, clock),
+  );
   const { useCases, jobs } = wireUseCases(config, clock, store, upstreams.rooms);
   const app = createHttpApp({
     useCases,
@@ -27,7 +34,13 @@ export async function buildService(config: ServiceConfig, clock: Timers, openSto
     basePath: config.API_BASE_PATH,
     rateLimiter,
     logError: (message, error) => logger.error({ error: String(error) }, message),
-    observe: observeRequests(createRequestLogger(config.LOG_LEVEL), metrics),
+    observe: observeRequests(createRequestLogger(config.LOG_LEVEL), metrics, store.timeline, clock),
+    ops: {
+      support: supportUseCases(store, clock),
+      authenticator: staffAuthenticator(config, clock),
+      clock,
+      logDenied: (reason, path) => logger.warn({ reason, path }, "ops request refused"),
+    },
     operatorRoutes: (routes) => {
       operatorRoutes(routes, metrics, readinessChecks(store.status, upstreams, clock));
       routes.get("/docs/assets/:file", (c) => docsAssets(c.req.param("file")));
@@ -40,6 +53,8 @@ export async function buildService(config: ServiceConfig, clock: Timers, openSto
     {
       reconcileEveryMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
       reconciled: (outcome) => metrics.roomsUnattributed.set(outcome.unattributed),
+      pruneTimeline: () =>
+        store.timeline.prune(clock.now() - config.TIMELINE_RETENTION_DAYS * 86_400_000),
     },
     logger,
   );

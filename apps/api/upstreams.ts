@@ -6,15 +6,23 @@ import {
   type UpstreamObserver,
   upstreamPolicy,
 } from "../../adapters/resilience/cockatiel-policies.ts";
-import type { Clock } from "../../core/ports.ts";
+import type { Clock, ExchangeObserver } from "../../core/ports.ts";
 import type { ServiceConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
 import { upstreamHeaders } from "./request-context.ts";
 import { upstreamRoots } from "./upstream-ca.ts";
 
-/** The token server and MaxConf, each operation run under its own retry and circuit policy. */
-export function connectUpstreams(config: ServiceConfig, clock: Clock, observer: UpstreamObserver) {
+/**
+ * The token server and MaxConf, each operation run under its own retry and circuit policy; each
+ * exchange told to `observe` (for the timeline of the session it was made for).
+ */
+export function connectUpstreams(
+  config: ServiceConfig,
+  clock: Clock,
+  observer: UpstreamObserver,
+  observe: ExchangeObserver,
+) {
   const resilience: ResilienceSettings = {
     retries: config.UPSTREAM_RETRIES,
     backoffMs: config.UPSTREAM_BACKOFF_MS,
@@ -34,6 +42,7 @@ export function connectUpstreams(config: ServiceConfig, clock: Clock, observer: 
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
       contextHeaders: upstreamHeaders,
       ca,
+      observe,
     },
     clock,
     policy({ upstream: "token-server", work: "token", repeatable: true }),
@@ -44,6 +53,7 @@ export function connectUpstreams(config: ServiceConfig, clock: Clock, observer: 
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
       contextHeaders: upstreamHeaders,
       ca,
+      observe,
     },
     tokens,
     {

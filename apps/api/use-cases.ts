@@ -16,6 +16,7 @@ import {
   type VideoSessionUseCases,
 } from "../../core/use-cases/index.ts";
 import type { ServiceConfig } from "./config.ts";
+import { onBehalfOf } from "./request-context.ts";
 
 /** Open around the clock, one destination: what the dev stack needs. */
 const defaultVideoConfigFile = fileURLToPath(
@@ -38,6 +39,7 @@ export function wireUseCases(config: ServiceConfig, clock: Clock, store: Store, 
   const useCases: VideoSessionUseCases = {
     createSession: new CreateSession(
       {
+        onBehalfOf,
         sessions,
         staleSessions,
         queue,
@@ -57,12 +59,12 @@ export function wireUseCases(config: ServiceConfig, clock: Clock, store: Store, 
     serviceHours,
   };
   const jobs: BackgroundJobs = {
-    deliverRoomDeletions: new DeliverRoomDeletions({ outbox, rooms, clock }),
+    deliverRoomDeletions: new DeliverRoomDeletions({ outbox, rooms, clock, onBehalfOf }),
     expireIdleSessions: new ExpireIdleSessions(
       { sessions, staleSessions, destinations: videoConfig, clock },
       sessionTurns,
     ),
-    reconcileRooms: new ReconcileRooms({ sessions, staleSessions, rooms, clock }),
+    reconcileRooms: new ReconcileRooms({ sessions, staleSessions, rooms, clock, onBehalfOf }),
   };
   return { useCases, jobs };
 }

@@ -4,18 +4,24 @@ import type { Logger } from "./logger.ts";
 
 const deletionSweepMs = 1_000;
 const expirySweepMs = 5_000;
+const retentionSweepMs = 3_600_000;
 
 /**
  * The background work: delivering owed room deletions, expiring idle sessions, reconciling
- * MaxConf's rooms with our sessions. Each job runs one at a time here; expiry and reconciliation
- * run in one process at a time (deliveries share the work by claims); a deletion owed runs the
- * deletion job now instead of at its next sweep.
+ * MaxConf's rooms with our sessions, forgetting old timeline rows. Each job runs one at a time
+ * here; expiry, reconciliation and retention run in one process at a time (deliveries share the
+ * work by claims); a deletion owed runs the deletion job now instead of at its next sweep.
  */
 export function startWorkers(
   jobs: BackgroundJobs,
   { outbox, jobLocks }: { outbox: RoomDeletionOutbox; jobLocks: JobLocks },
   timers: Timers,
-  settings: { reconcileEveryMs: number; reconciled: (outcome: Reconciliation) => void },
+  settings: {
+    reconcileEveryMs: number;
+    reconciled: (outcome: Reconciliation) => void;
+    /** Forgets the timeline rows older than their retention. */
+    pruneTimeline: () => Promise<number>;
+  },
   logger: Logger,
 ) {
   const running = new Set<Promise<unknown>>();
@@ -69,6 +75,11 @@ export function startWorkers(
       ),
     settings.reconcileEveryMs,
   );
+  const retention = job(
+    "timeline retention",
+    () => jobLocks.exclusively("timeline retention", settings.pruneTimeline),
+    retentionSweepMs,
+  );
   outbox.whenOwed(deletions.run);
   // Deletions owed and rooms left behind before a restart are dealt with now.
   deletions.run();
@@ -80,6 +91,7 @@ export function startWorkers(
       deletions.cancel();
       expiry.cancel();
       reconciliation.cancel();
+      retention.cancel();
     },
     /** Resolves when no job is running. */
     async idle() {

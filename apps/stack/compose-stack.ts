@@ -12,6 +12,7 @@ import { allowCitizenPageOrigin } from "./citizen-page/cross-origin.ts";
 import { withCitizenPage } from "./citizen-page/dev-routes.ts";
 import { registerClientKeys } from "./client-keys.ts";
 import { entraCredentials } from "./entra-credentials.ts";
+import { devStaffClient, withDevStaffSignIn } from "./ops-sign-in.ts";
 import { type SimulatedUpstreams, stackServiceEnv } from "./service-settings.ts";
 
 export interface StackOptions {
@@ -72,21 +73,6 @@ export async function composeStack(options: StackOptions, runtime: StackRuntime)
   try {
     const device = await ensureDevDevice(options.dataDir, devAppClientId);
     const credentials = entraCredentials(env, options.dataDir);
-    const simulators = wireSimulators({
-      clock,
-      seed: options.seed,
-      tokenServerUrl: urls.tokenServer,
-      maxconfUrl: urls.maxconf,
-      pexipUrl: urls.pexip,
-      ...credentials,
-      audience,
-      agentJoinDelayMs: options.agentJoinDelayMs,
-      callMedia,
-      controlAccess: options.controlAccess,
-    });
-    tokenServer.handle(simulators.tokenServer.app.fetch);
-    maxconf.handle(simulators.maxconf.app.fetch);
-
     const scope = `${audience}/.default`;
     const config = loadServiceConfig(
       stackServiceEnv(env, {
@@ -98,6 +84,23 @@ export async function composeStack(options: StackOptions, runtime: StackRuntime)
         tls: options.tls,
       }),
     );
+    const staff = devStaffClient(credentials.tenant, config.OPS_AUDIENCE, config.OPS_ROLE);
+    const simulators = wireSimulators({
+      clock,
+      seed: options.seed,
+      tokenServerUrl: urls.tokenServer,
+      maxconfUrl: urls.maxconf,
+      pexipUrl: urls.pexip,
+      ...credentials,
+      audience,
+      extraClients: [staff],
+      agentJoinDelayMs: options.agentJoinDelayMs,
+      callMedia,
+      controlAccess: options.controlAccess,
+    });
+    tokenServer.handle(simulators.tokenServer.app.fetch);
+    maxconf.handle(simulators.maxconf.app.fetch);
+
     const api = await runtime.listen(
       options.ports.api,
       host,
@@ -108,7 +111,13 @@ export async function composeStack(options: StackOptions, runtime: StackRuntime)
     pexip.handle(allowCitizenPageOrigin(simulators.pexip.app.fetch, api.url));
     await options.beforeService?.(urls);
     const service = await buildService(config, clock, runtime.openStorage);
-    api.handle(withCitizenPage(service.app.fetch, device, api.url));
+    const signIn = withDevStaffSignIn(
+      service.app.fetch,
+      staff,
+      simulators.tokenServer.app.fetch,
+      api.url,
+    );
+    api.handle(withCitizenPage(signIn, device, api.url));
 
     return {
       urls: { api: api.url, ...urls },

@@ -5,6 +5,7 @@ import type {
   CurrentServiceHours,
   Destinations,
   Ids,
+  OnBehalfOf,
   Queue,
   Rooms,
   Sessions,
@@ -23,6 +24,7 @@ export interface CreatedSession extends SessionView {
 }
 
 export interface CreatePorts {
+  onBehalfOf: OnBehalfOf;
   sessions: Sessions;
   staleSessions: StaleSessions;
   queue: Queue;
@@ -112,12 +114,17 @@ export class CreateSession {
 
   private async allocate(allocating: Session): Promise<Result<CreatedSession>> {
     try {
-      const room = await this.ports.rooms.create(allocating.uuiData);
+      const { rooms, onBehalfOf } = this.ports;
+      const room = await onBehalfOf(allocating.id, "request", () =>
+        rooms.create(allocating.uuiData),
+      );
       const granted = await this.settle(allocating, "ROOM_READY", { room });
       return ok({ ...(await viewOf(this.ports.queue, granted)), created: true });
     } catch (error) {
       await this.settle(allocating, "ROOM_FAILED", { reason: describe(error) });
-      if (error instanceof UpstreamError) return fail({ kind: "upstream", error });
+      if (error instanceof UpstreamError) {
+        return fail({ kind: "upstream", error, sessionId: allocating.id });
+      }
       throw error;
     }
   }

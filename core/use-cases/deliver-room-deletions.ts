@@ -1,4 +1,10 @@
-import type { Clock, PendingRoomDeletion, RoomDeletionOutbox, Rooms } from "../ports.ts";
+import type {
+  Clock,
+  OnBehalfOf,
+  PendingRoomDeletion,
+  RoomDeletionOutbox,
+  Rooms,
+} from "../ports.ts";
 
 /** Owed deletions claimed at a time, and how many of them are sent to MaxConf at once. */
 const pageSize = 32;
@@ -15,7 +21,14 @@ const maxBackoffMs = 5 * 60_000;
  * delivered.
  */
 export class DeliverRoomDeletions {
-  constructor(private readonly ports: { outbox: RoomDeletionOutbox; rooms: Rooms; clock: Clock }) {}
+  constructor(
+    private readonly ports: {
+      outbox: RoomDeletionOutbox;
+      rooms: Rooms;
+      clock: Clock;
+      onBehalfOf: OnBehalfOf;
+    },
+  ) {}
 
   async execute(): Promise<number> {
     let delivered = 0;
@@ -28,9 +41,11 @@ export class DeliverRoomDeletions {
   }
 
   private async deliver(pending: PendingRoomDeletion): Promise<boolean> {
-    const { outbox, rooms, clock } = this.ports;
+    const { outbox, rooms, clock, onBehalfOf } = this.ports;
+    const remove = () => rooms.delete(pending.roomName);
     try {
-      await rooms.delete(pending.roomName);
+      if (pending.sessionId) await onBehalfOf(pending.sessionId, "outbox", remove);
+      else await remove();
     } catch {
       const backoff = Math.min(maxBackoffMs, 1000 * 2 ** pending.attempts);
       await outbox.failed(pending.id, clock.now() + backoff);

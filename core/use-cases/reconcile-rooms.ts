@@ -1,5 +1,5 @@
 import { isLive, type Session } from "../model.ts";
-import type { Clock, ListedRoom, Rooms, Sessions, StaleSessions } from "../ports.ts";
+import type { Clock, ListedRoom, OnBehalfOf, Rooms, Sessions, StaleSessions } from "../ports.ts";
 import { toHex } from "./create-session.ts";
 import { failInterrupted } from "./session-transition.ts";
 
@@ -29,6 +29,7 @@ export class ReconcileRooms {
       staleSessions: StaleSessions;
       rooms: Rooms;
       clock: Clock;
+      onBehalfOf: OnBehalfOf;
     },
   ) {}
 
@@ -43,7 +44,8 @@ export class ReconcileRooms {
       const session = await this.sessionOf(room);
       if (!session) unattributed++;
       else if (!isLive(session.state)) {
-        await this.ports.rooms.delete(room.name);
+        const { rooms, onBehalfOf } = this.ports;
+        await onBehalfOf(session.id, "reconciliation", () => rooms.delete(room.name));
         deleted.push(room.name);
       }
     }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpApp } from "../../adapters/http/app.ts";
-import type { VideoSessionUseCases } from "../../core/use-cases/index.ts";
+import type { SupportUseCases, VideoSessionUseCases } from "../../core/use-cases/index.ts";
 import { VirtualClock, wireSimulators } from "../../simulators/index.ts";
 import { audience, clientId, clientSecret, tenant } from "../simulators/wired-stack.ts";
 import { OpenApiChecker, type OpenApiDocument } from "./openapi-conformance.ts";
@@ -17,6 +17,12 @@ const api = createHttpApp({
   useCases: {} as VideoSessionUseCases,
   authenticator: { authenticate: async () => ({ ok: false, reason: "missing" }) },
   rateLimiter: { take: async () => ({ allowed: true }) },
+  ops: {
+    support: {} as SupportUseCases,
+    authenticator: { authenticate: async () => ({ ok: false, reason: "missing" }) },
+    clock: { now: () => 0 },
+    logDenied: () => {},
+  },
 });
 
 /** The four documents as served, by the file name the linters report them under. */

@@ -22,6 +22,9 @@ export function readDatabase(dataDir: string) {
         "SELECT kind, status, actor FROM session_events WHERE session_id = ? ORDER BY id",
         sessionId,
       ),
+    /** Who of the staff read what, oldest first. */
+    opsReads: () =>
+      rows<{ staff: string; what: string }>("SELECT staff, what FROM ops_reads ORDER BY id"),
     close: () => db.close(),
   };
 }
