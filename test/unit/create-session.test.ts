@@ -209,7 +209,8 @@ describe("CreateSession", () => {
 
       expect(created).toEqual({
         ok: false,
-        error: { kind: "upstream", error: expect.any(UpstreamError) },
+        // The failed session kept for it: the request is that session's, in its timeline.
+        error: { kind: "upstream", error: expect.any(UpstreamError), sessionId: "s1" },
       });
       expect(await store.sessions.get("s1")).toMatchObject({ state: "session_failed", reason });
       expect(auditOf("s1")).toEqual(["allocating", "session_failed"]);
