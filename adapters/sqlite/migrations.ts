@@ -140,7 +140,43 @@ const migrations: string[] = [
   );
   CREATE INDEX ops_reads_at ON ops_reads (at);
   `,
+  `
+  -- How many live sessions each client and each destination holds, kept by triggers: a create
+  -- checks its limits by reading two rows instead of counting sessions. A client's row goes when
+  -- it holds none.
+  CREATE TABLE live_counts (
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    live INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+  ) WITHOUT ROWID;
+  INSERT INTO live_counts SELECT 'client', client_id, COUNT(*) FROM sessions
+    WHERE state IN ${live} GROUP BY client_id;
+  INSERT INTO live_counts SELECT 'destination', destination_name, COUNT(*) FROM sessions
+    WHERE state IN ${live} GROUP BY destination_name;
+  ${liveCountTrigger("insert", `AFTER INSERT ON sessions WHEN NEW.state IN ${live}`, "NEW", "1")}
+  ${liveCountTrigger(
+    "update",
+    `AFTER UPDATE OF state ON sessions WHEN (OLD.state IN ${live}) != (NEW.state IN ${live})`,
+    "NEW",
+    `CASE WHEN NEW.state IN ${live} THEN 1 ELSE -1 END`,
+  )}
+  ${liveCountTrigger("delete", `AFTER DELETE ON sessions WHEN OLD.state IN ${live}`, "OLD", "-1")}
+  `,
 ];
+
+/** A trigger adding `delta` to the live counts of the row's client and destination. */
+function liveCountTrigger(name: string, when: string, row: string, delta: string): string {
+  const add = (scope: string, key: string) =>
+    `INSERT INTO live_counts VALUES ('${scope}', ${row}.${key}, ${delta})
+       ON CONFLICT (scope, key) DO UPDATE SET live = live + excluded.live;`;
+  return `CREATE TRIGGER live_counts_${name} ${when}
+  BEGIN
+    ${add("client", "client_id")}
+    ${add("destination", "destination_name")}
+    DELETE FROM live_counts WHERE scope = 'client' AND key = ${row}.client_id AND live <= 0;
+  END;`;
+}
 
 /** Brings the schema up to date; each step runs in its own transaction with its version bump. */
 export function migrate(db: SqlDatabase): number {

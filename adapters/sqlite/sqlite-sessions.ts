@@ -21,16 +21,8 @@ export class SqliteSessions implements Sessions {
       insertSession: prepare(
         `INSERT INTO sessions (${sessionColumns}, allocated_by) VALUES (${placeholders(17)})`,
       ),
-      // Counting stops at the limit asked about: a full destination is known without counting all.
-      countLiveAt: prepare(
-        `SELECT COUNT(*) AS live FROM (SELECT 1 FROM sessions
-           WHERE destination_name = ? AND state IN ${live} LIMIT ?)`,
-      ),
-      // Read from the one-live-session-per-device index, whose first column is the client.
-      countLiveOfClient: prepare(
-        `SELECT COUNT(*) AS live FROM (SELECT 1 FROM sessions
-           WHERE client_id = ? AND state IN ${live} LIMIT ?)`,
-      ),
+      // Kept by triggers (migration 6): two rows read, no sessions counted.
+      liveCount: prepare(`SELECT live FROM live_counts WHERE scope = ? AND key = ?`),
       getSession: prepare(`SELECT ${sessionColumns} FROM sessions WHERE id = ?`),
       findLive: prepare(
         `SELECT ${sessionColumns} FROM sessions
@@ -73,12 +65,12 @@ export class SqliteSessions implements Sessions {
       const existing = this.sql.findLive.get(session.clientId, session.deviceCode);
       if (existing) return { kind: "existing", session: toSession(existing) };
       const { perClient, perDestination } = limits;
-      if (perClient !== undefined && this.count("countLiveOfClient", session.clientId, perClient)) {
+      if (perClient !== undefined && this.live("client", session.clientId) >= perClient) {
         return { kind: "client_full" };
       }
       if (
         perDestination !== undefined &&
-        this.count("countLiveAt", session.destinationName, perDestination)
+        this.live("destination", session.destinationName) >= perDestination
       ) {
         return { kind: "destination_full" };
       }
@@ -146,9 +138,9 @@ export class SqliteSessions implements Sessions {
     return row && toCall(row);
   }
 
-  /** Whether at least `limit` live sessions match `key`. */
-  private count(query: "countLiveAt" | "countLiveOfClient", key: string, limit: number): boolean {
-    return Number(this.sql[query].get(key, limit)?.live) >= limit;
+  /** How many live sessions a client or a destination holds. */
+  private live(scope: "client" | "destination", key: string): number {
+    return Number(this.sql.liveCount.get(scope, key)?.live ?? 0);
   }
 
   private insertEvent(event: SessionEvent): void {
