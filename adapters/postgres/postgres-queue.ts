@@ -13,7 +13,7 @@ const counts = `SELECT
        WHERE ${waitingAt} AND (created_at, id) < ($2, $3) LIMIT $4) a) AS ahead,
     (SELECT count(*)::int FROM (SELECT FROM sessions
        WHERE ${waitingAt} AND (created_at, id) > ($2, $3) LIMIT $4) b) AS behind,
-    (SELECT waiting FROM waiting_counts WHERE destination_name = $1) AS total,
+    (SELECT sum(waiting)::int FROM waiting_counts WHERE destination_name = $1) AS total,
     (SELECT count(*)::int FROM sessions WHERE id = $3 AND ${waitingAt}) AS self`;
 
 /**

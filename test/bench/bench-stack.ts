@@ -58,6 +58,8 @@ export interface ServiceOptions {
   entry: string;
   synchronous: "FULL" | "NORMAL";
   databasePath: string;
+  /** PostgreSQL instead of the SQLite file. */
+  databaseUrl?: string;
   keysFile: string;
   videoConfigFile: string;
   logFile: string;
@@ -79,8 +81,9 @@ export async function startService(sims: Simulators, options: ServiceOptions): P
     options.entry,
     {
       PORT: String(port),
-      DATABASE_PATH: options.databasePath,
-      SQLITE_SYNCHRONOUS: options.synchronous,
+      ...(options.databaseUrl
+        ? { DATABASE_URL: options.databaseUrl }
+        : { DATABASE_PATH: options.databasePath, SQLITE_SYNCHRONOUS: options.synchronous }),
       ENTRA_AUTHORITY: sims.tokenServer,
       ENTRA_TENANT: entra.tenant,
       ENTRA_CLIENT_ID: entra.clientId,
@@ -111,20 +114,22 @@ export interface Baseline {
   url: string;
 }
 
-/** The baselines' server (baseline-server.ts) with the given SQLite setting. */
+/** The baselines' server (baseline-server.ts) on SQLite with the given setting, or PostgreSQL. */
 export async function startBaseline(
   sims: Simulators,
   dir: string,
-  synchronous: "FULL" | "NORMAL",
+  store: { synchronous: "FULL" | "NORMAL" } | { databaseUrl: string },
 ): Promise<Baseline> {
   const port = await freePort();
-  const logFile = join(dir, `baseline-${synchronous}.log`);
+  const name = "databaseUrl" in store ? "baseline-postgres" : `baseline-${store.synchronous}`;
+  const logFile = join(dir, `${name}.log`);
   const child = spawnNode(
     join(repo, "test/bench/baseline-server.ts"),
     {
       PORT: String(port),
-      DATABASE_PATH: join(dir, `baseline-${synchronous}.db`),
-      SQLITE_SYNCHRONOUS: synchronous,
+      ...("databaseUrl" in store
+        ? { DATABASE_URL: store.databaseUrl }
+        : { DATABASE_PATH: join(dir, `${name}.db`), SQLITE_SYNCHRONOUS: store.synchronous }),
       MAXCONF_URL: sims.maxconf,
       TOKEN_URL: `${sims.tokenServer}${sims.tokenPath}`,
       ENTRA_CLIENT_ID: entra.clientId,

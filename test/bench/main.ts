@@ -7,6 +7,7 @@ import { applyDurabilitySettings, type SqlDatabase } from "../../adapters/sqlite
 import { bundleService } from "../../apps/api/build.ts";
 import type { DevDevice } from "../../apps/shared/dev-device.ts";
 import { accessToken, call, metric, sessionsPath, tokenRequests } from "./api-client.ts";
+import { startBenchPostgres } from "./bench-postgres.ts";
 import {
   type Baseline,
   entra,
@@ -59,15 +60,41 @@ const videoConfigFile = new URL("../../apps/api/default-video-config.json", impo
   .pathname;
 
 /** BENCH_ONLY=create,calls runs only those rows' groups. */
-const groups = ["start", "tokens", "create", "calls", "memory", "rooms"] as const;
+const groups = ["start", "tokens", "create", "calls", "postgres", "memory", "rooms"] as const;
 const only = process.env.BENCH_ONLY?.split(",").map((group) => group.trim());
 const unknown = only?.filter((group) => !(groups as readonly string[]).includes(group));
 if (unknown?.length) throw new Error(`BENCH_ONLY takes ${groups.join(", ")}; not ${unknown}`);
 const wanted = (group: (typeof groups)[number]) => !only || only.includes(group);
 
+/** Which rows a store's comparisons fill, and how they name it. */
+interface StoreRows {
+  store: string;
+  create: { throughput: string; p99: string };
+  keepAlive: string;
+  /** Whether this store's rows were asked for (BENCH_ONLY). */
+  creates: boolean;
+  calls: boolean;
+}
+const sqliteRows: StoreRows = {
+  store: `SQLite, synchronous=${synchronous}`,
+  create: { throughput: "1a", p99: "1b" },
+  keepAlive: "2",
+  creates: wanted("create"),
+  calls: wanted("calls"),
+};
+const postgresRows: StoreRows = {
+  store: "PostgreSQL",
+  create: { throughput: "1c", p99: "1d" },
+  keepAlive: "2b",
+  creates: wanted("postgres"),
+  calls: wanted("postgres"),
+};
+
 const startedAt = performance.now();
 const dir = mkdtempSync(join(tmpdir(), "bcsc-bench-"));
 const children: Child[] = [];
+/** What else to stop at the end (the PostgreSQL server). */
+const stops: (() => Promise<void>)[] = [];
 const rows: Row[] = [];
 const progress = (message: string) =>
   console.error(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0)}s] ${message}`);
@@ -116,12 +143,13 @@ async function run() {
     logFile: join(dir, `${name}.log`),
     videoConfigFile,
   });
+  const comparing = wanted("create") || wanted("calls");
   let held: HeldSessions | undefined;
   let forService: Simulators | undefined;
-  if ((["start", "tokens", "create", "calls", "memory"] as const).some(wanted)) {
+  if ((["start", "tokens", "create", "calls", "memory", "postgres"] as const).some(wanted)) {
     const [simulators, forBaseline] = await Promise.all([
       track(startSimulators(dir, "simulators-service")),
-      wanted("create") || wanted("calls")
+      comparing || wanted("postgres")
         ? track(startSimulators(dir, "simulators-baseline"))
         : undefined,
     ]);
@@ -134,22 +162,31 @@ async function run() {
     if (wanted("tokens")) {
       progress("1,000 concurrent creates on a cold token cache");
       service = await coldCacheRow(simulators, serviceOptions("service"), device);
-    } else if (wanted("create") || wanted("calls")) {
+    } else if (comparing) {
       service = await track(startService(simulators, serviceOptions("service")));
     }
-    if (service && forBaseline) {
-      const baseline = await track(startBaseline(forBaseline, dir, synchronous));
-      if (wanted("create")) {
-        progress("session creates: service vs baseline");
-        await createComparison(service, baseline, device);
-      }
-      if (wanted("calls")) {
-        progress("call status updates: service vs baseline");
-        await callUpdateComparison(service, baseline, device);
-      }
-      await Promise.all([baseline.child.stop(), forBaseline.child.stop()]);
+    if (service && forBaseline && comparing) {
+      const baseline = await track(startBaseline(forBaseline, dir, { synchronous }));
+      await storeComparisons(service, baseline, device, sqliteRows);
+      await baseline.child.stop();
     }
     await service?.child.stop();
+    if (forBaseline && wanted("postgres")) {
+      progress("PostgreSQL: the service and its baseline, each on a database of its own");
+      const postgres = await startBenchPostgres();
+      stops.push(() => postgres.stop());
+      const [serviceDb, baselineDb] = await Promise.all([
+        postgres.database("service"),
+        postgres.database("baseline"),
+      ]);
+      const onPostgres = await track(
+        startService(simulators, { ...serviceOptions("postgres"), databaseUrl: serviceDb }),
+      );
+      const baseline = await track(startBaseline(forBaseline, dir, { databaseUrl: baselineDb }));
+      await storeComparisons(onPostgres, baseline, device, postgresRows);
+      await Promise.all([onPostgres.child.stop(), baseline.child.stop()]);
+    }
+    await forBaseline?.child.stop();
     if (wanted("memory")) {
       // A service of its own: the bar is the memory of 10,000 live sessions, not of the
       // throughput rows' traffic before them.
@@ -171,6 +208,22 @@ async function run() {
     await memoryRows(held);
   }
   await forService?.child.stop();
+}
+
+async function storeComparisons(
+  service: Service,
+  baseline: Baseline,
+  device: DevDevice,
+  store: StoreRows,
+) {
+  if (store.creates) {
+    progress(`session creates on ${store.store}: service vs baseline`);
+    await createComparison(service, baseline, device, store);
+  }
+  if (store.calls) {
+    progress(`call status updates on ${store.store}: service vs baseline`);
+    await callUpdateComparison(service, baseline, device, store);
+  }
 }
 
 /** Row 6: spawning the service (`npm run api`: the built bundle) until GET /readyz answers 200. */
@@ -255,7 +308,12 @@ async function tokenDayRows() {
 }
 
 /** Row 1: creates through the whole service vs a straight-line create, one new device each. */
-async function createComparison(service: Service, baseline: Baseline, device: DevDevice) {
+async function createComparison(
+  service: Service,
+  baseline: Baseline,
+  device: DevDevice,
+  store: StoreRows,
+) {
   let devices = 0;
   const baselineCreates: Options = {
     url: baseline.url,
@@ -275,7 +333,11 @@ async function createComparison(service: Service, baseline: Baseline, device: De
   // A fixed number of creates, one device token each, sized to last about `seconds`.
   const serviceCreates = async (rps: number, seconds: number): Promise<Options> => {
     const amount = Math.ceil((rps * seconds) / connections) * connections;
-    const tokens = await signDeviceTokens(device, `create-${batch++}`, amount);
+    const tokens = await signDeviceTokens(
+      device,
+      `create-${store.create.throughput}-${batch++}`,
+      amount,
+    );
     return {
       url: service.url,
       amount,
@@ -295,19 +357,19 @@ async function createComparison(service: Service, baseline: Baseline, device: De
   const base = combine(baselineRuns);
   rows.push(
     throughputRow({
-      id: "1a",
-      name: "Session create throughput vs baseline",
-      atLeast: 0.6,
+      id: store.create.throughput,
+      name: `Session create throughput vs baseline (${store.store})`,
+      atLeast: 0.8,
       subject: { label: "service", run: subject },
       baseline: { label: "baseline", run: base },
       detail: `${rate(subject)} vs ${rate(base)} (${statusSummary(subject)})`,
     }),
     {
-      id: "1b",
-      name: "Session create p99 vs baseline p99",
+      id: store.create.p99,
+      name: `Session create p99 vs baseline p99 (${store.store})`,
       value: subject.p99 / base.p99,
       unit: "×",
-      target: { op: "<=", value: 2 },
+      target: { op: "<=", value: 1.5 },
       detail: `p99 ${ms(subject.p99)} vs ${ms(base.p99)}; p50 ${ms(subject.p50)} vs ${ms(base.p50)}`,
     },
   );
@@ -317,8 +379,13 @@ async function createComparison(service: Service, baseline: Baseline, device: De
  * Row 2: the keep-alive (call_in_call repeated) on many devices' calls in turn, so that the
  * requests in flight are for different sessions, as they would be from many phones.
  */
-async function callUpdateComparison(service: Service, baseline: Baseline, device: DevDevice) {
-  const devices = await signDeviceTokens(device, "calls", callSessions);
+async function callUpdateComparison(
+  service: Service,
+  baseline: Baseline,
+  device: DevDevice,
+  store: StoreRows,
+) {
+  const devices = await signDeviceTokens(device, `calls-${store.keepAlive}`, callSessions);
   const calls = await Promise.all(
     devices.map(async ({ deviceCode, token }) => {
       const created = await call(`${service.url}${sessionsPath}`, "POST", token, {
@@ -383,9 +450,9 @@ async function callUpdateComparison(service: Service, baseline: Baseline, device
   const base = combine(baselineRuns);
   rows.push(
     throughputRow({
-      id: "2",
-      name: "Call status update (keep-alive) throughput vs baseline",
-      atLeast: 0.6,
+      id: store.keepAlive,
+      name: `Call status update (keep-alive) throughput vs baseline (${store.store})`,
+      atLeast: 0.9,
       subject: { label: "service", run: subject },
       baseline: { label: "baseline", run: base },
       detail: `${rate(subject)} vs ${rate(base)}; p99 ${ms(subject.p99)} vs ${ms(base.p99)} (${statusSummary(subject)})`,
@@ -545,6 +612,7 @@ async function track<T extends { child: Child }>(starting: Promise<T>): Promise<
 
 async function stopAll() {
   await Promise.all(children.map((child) => child.stop()));
+  await Promise.all(stops.map((stop) => stop()));
 }
 
 function rate(result: LoadResult): string {
