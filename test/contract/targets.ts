@@ -1,6 +1,6 @@
 import type { Instance, Target, TargetKind } from "./harness.ts";
 
-export type Port = "access-tokens" | "rooms" | "pexip" | "store" | "client-keys";
+export type Port = "access-tokens" | "rooms" | "pexip" | "store" | "rate-limiter" | "client-keys";
 
 export const ports: Record<Port, { title: string; file: string }> = {
   "access-tokens": {
@@ -12,6 +12,10 @@ export const ports: Record<Port, { title: string; file: string }> = {
   store: {
     title: "Store (Sessions, StaleSessions, Queue, RoomDeletionOutbox, StoreStatus, Timeline)",
     file: "test/contract/store.contract.test.ts",
+  },
+  "rate-limiter": {
+    title: "RateLimiter",
+    file: "test/contract/rate-limiter.contract.test.ts",
   },
   "client-keys": { title: "ClientKeys", file: "test/contract/client-keys.contract.test.ts" },
 };
@@ -102,6 +106,18 @@ export const catalog: readonly TargetInfo[] = [
         ? undefined
         : `node:sqlite is missing from Node ${process.versions.node} (it arrives in 22.5); ` +
           "the Deno smoke test (test/deno/) runs the store on it",
+  },
+  {
+    name: "rate-limiter-memory",
+    port: "rate-limiter",
+    kind: "real",
+    what: "DeviceRateLimiter (one process's memory)",
+  },
+  {
+    name: "rate-limiter-postgres",
+    port: "rate-limiter",
+    kind: "real",
+    what: "PostgresRateLimiter (buckets shared by every replica; a database of its own per case)",
   },
   { name: "client-keys-fake", port: "client-keys", kind: "fake", what: "InMemoryClientKeys" },
   {

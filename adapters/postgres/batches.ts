@@ -1,0 +1,41 @@
+interface Waiting<In, Out> {
+  input: In;
+  resolve(output: Out): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * One statement for many callers: a call made while a batch is out waits for it and goes with the
+ * others in the next, so a busy replica makes one round trip for many requests and an idle one
+ * sends each call at once. `send` answers the inputs in their order.
+ */
+export class Batches<In, Out> {
+  private waiting: Waiting<In, Out>[] = [];
+  private sending = false;
+
+  constructor(
+    private readonly send: (inputs: In[]) => Promise<Out[]>,
+    private readonly most: number,
+  ) {}
+
+  run(input: In): Promise<Out> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ input, resolve, reject });
+      if (!this.sending) void this.sendWaiting();
+    });
+  }
+
+  private async sendWaiting(): Promise<void> {
+    this.sending = true;
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, this.most);
+      try {
+        const outputs = await this.send(batch.map((waiting) => waiting.input));
+        for (const [index, waiting] of batch.entries()) waiting.resolve(outputs[index] as Out);
+      } catch (error) {
+        for (const waiting of batch) waiting.reject(error);
+      }
+    }
+    this.sending = false;
+  }
+}
