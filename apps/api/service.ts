@@ -6,6 +6,7 @@ import { docsAssets } from "./docs-assets.ts";
 import { createLogger, createRequestLogger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { observeRequests, operatorRoutes } from "./observability.ts";
+import { serveConsole } from "./ops-console/serve-console.ts";
 import { readinessChecks, within } from "./readiness.ts";
 import type { OpenStorage } from "./storage.ts";
 import { staffAuthenticator, supportUseCases } from "./support.ts";
@@ -44,6 +45,7 @@ export async function buildService(config: ServiceConfig, clock: Timers, openSto
     operatorRoutes: (routes) => {
       operatorRoutes(routes, metrics, readinessChecks(store.status, upstreams, clock));
       routes.get("/docs/assets/:file", (c) => docsAssets(c.req.param("file")));
+      serveConsole(routes);
     },
   });
   const workers = startWorkers(

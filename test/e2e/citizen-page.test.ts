@@ -1,61 +1,15 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentVideo } from "../../apps/pexip-media/agent-video.ts";
 import type { CitizenState, Phase } from "../../apps/stack/citizen-page/browser/citizen-call.ts";
+import { launchChromium, type TestBrowser } from "../support/chromium.ts";
 import { testTls } from "../support/dev-tls.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
 
-/** Debian's package (`apt-get install -y chromium`); .ci/run installs it. */
-const CHROMIUM = "/usr/bin/chromium";
-/** NSS's tool (Debian's libnss3-tools), to make Chromium trust the dev CA; .ci/run installs it. */
-const CERTUTIL = "/usr/bin/certutil";
-const CHROMIUM_FLAGS = [
-  "--use-fake-device-for-media-stream",
-  "--use-fake-ui-for-media-stream",
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 /** Where the mid-call screenshot goes; README's picture is made with this set to its path. */
 const SCREENSHOT = process.env.CITIZEN_PAGE_SCREENSHOT ?? join(tmpdir(), "citizen-page.png");
-
-/**
- * A home folder whose NSS database trusts the dev CA, as a developer's does once they trusted it
- * (README): Chromium on Linux reads the user's trusted roots from ~/.pki/nssdb.
- */
-function homeTrustingDevCa(): string {
-  if (!existsSync(CERTUTIL)) {
-    throw new Error(
-      `NO CERTUTIL: ${CERTUTIL} is missing, so Chromium cannot be made to trust the dev CA and ` +
-        "the citizen page was NOT tested. Install libnss3-tools, as .ci/run does.",
-    );
-  }
-  const home = mkdtempSync(join(tmpdir(), "citizen-home-"));
-  const nssDb = `sql:${join(home, ".pki", "nssdb")}`;
-  mkdirSync(join(home, ".pki", "nssdb"), { recursive: true });
-  execFileSync(CERTUTIL, ["-N", "-d", nssDb, "--empty-password"]);
-  execFileSync(CERTUTIL, [
-    "-A",
-    "-d",
-    nssDb,
-    "-n",
-    "BCSC Video API dev CA",
-    "-t",
-    "C,,",
-    "-i",
-    testTls().caFile,
-  ]);
-  return home;
-}
 
 /**
  * The citizen page of `npm start` in a real browser: headless Chromium with a fake camera creates a
@@ -65,30 +19,12 @@ function homeTrustingDevCa(): string {
  * browser would be a lie.
  */
 describe("the citizen page in Chromium", () => {
-  let userDataDir: string;
-  let home: string;
-  let browser: BrowserContext;
+  let chromium: TestBrowser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `NO BROWSER: ${CHROMIUM} is missing, so the citizen page was NOT tested. ` +
-          "Install Debian's chromium (apt-get install -y chromium), as .ci/run does.",
-      );
-    }
-    home = homeTrustingDevCa();
-    userDataDir = mkdtempSync(join(tmpdir(), "citizen-chromium-"));
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      env: { ...process.env, HOME: home },
-    });
+    chromium = await launchChromium("the citizen page");
   });
-  afterAll(async () => {
-    await browser?.close();
-    for (const dir of [userDataDir, home]) if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => chromium?.close());
 
   describe.each<[AgentVideo, "HTTP" | "HTTPS"]>([
     ["mirror", "HTTP"],
@@ -103,7 +39,7 @@ describe("the citizen page in Chromium", () => {
     afterAll(() => stack?.close());
 
     it("calls the agent, shows its video and ends the session", async () => {
-      const page = await browser.newPage();
+      const page = await chromium.context.newPage();
       const pageErrors: string[] = [];
       page.on("pageerror", (error) => pageErrors.push(error.message));
       expect(new URL(stack.urls.api).protocol).toBe(`${apiScheme.toLowerCase()}:`);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { problem } from "../../../adapters/http/problem.ts";
+import { bundledScript } from "../../shared/browser-script.ts";
 import { type DevDevice, signDeviceToken } from "../../shared/dev-device.ts";
 import type { Listener } from "../../shared/listen.ts";
 import { loopbackOrigins } from "./loopback-origins.ts";
@@ -51,35 +51,8 @@ const notFromLoopback = () =>
     detail: "Device tokens are given only to the citizen page on a loopback address of this port.",
   });
 
-let bundled: Promise<string> | undefined;
-
-/**
- * The page's script, bundled for the browser on first request (esbuild: @pexip/infinity-api has
- * directory imports a browser cannot load) and kept; a failed bundling is retried next time.
- */
-async function citizenScript(): Promise<Response> {
-  bundled ??= bundle();
-  try {
-    return new Response(await bundled, {
-      headers: { "content-type": "text/javascript; charset=utf-8" },
-    });
-  } catch (error) {
-    bundled = undefined;
-    return new Response(`bundling the citizen page failed: ${String(error)}`, { status: 500 });
-  }
-}
-
-async function bundle(): Promise<string> {
-  const { build } = await import("esbuild");
-  const entry = fileURLToPath(new URL("./browser/main.ts", import.meta.url));
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    sourcemap: "inline",
-  });
-  return result.outputFiles[0]?.text ?? "";
-}
+/** esbuild, because @pexip/infinity-api has directory imports a browser cannot load. */
+const citizenScript = bundledScript(
+  new URL("./browser/main.ts", import.meta.url),
+  "the citizen page",
+);
