@@ -1,16 +1,20 @@
-import { copyFileSync, mkdirSync, renameSync } from "node:fs";
+import { copyFileSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { bundleForBrowser } from "../shared/browser-script.ts";
+import { consoleScriptFile, consoleSource } from "./ops-console/serve-console.ts";
 
 const outdir = fileURLToPath(new URL("../../dist/", import.meta.url));
 /** The bundle reads these beside itself, as the sources do (`new URL(name, import.meta.url)`). */
-const assetsBesideTheEntry = ["default-video-config.json"];
+const assetsBesideTheEntry = ["default-video-config.json", "ops-console/ops-console.html"];
 
 /**
  * `npm run build`: apps/api/main.ts as one ES module, `dist/api.mjs`, which `npm run api`
  * and the Dockerfile run. Starting it skips transpiling TypeScript and resolving hundreds of
  * module files (tsx spends about a second on that); it is ready in about half a second.
- * better-sqlite3 stays outside, in node_modules: it loads a native addon from its own folder.
+ * better-sqlite3 stays outside, in node_modules: it loads a native addon from its own folder;
+ * so does esbuild, which only the sources use (the console's script is bundled here, beside it).
  */
 export async function bundleService(): Promise<string> {
   const outfile = `${outdir}api.mjs`;
@@ -24,7 +28,7 @@ export async function bundleService(): Promise<string> {
     platform: "node",
     format: "esm",
     target: "node20",
-    external: ["better-sqlite3"],
+    external: ["better-sqlite3", "esbuild"],
     // CommonJS packages inside an ES module bundle still call require().
     banner: {
       js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);",
@@ -37,10 +41,13 @@ export async function bundleService(): Promise<string> {
   });
   mkdirSync(outdir, { recursive: true });
   for (const asset of assetsBesideTheEntry) {
-    const copy = `${outdir}${asset}.${process.pid}.partial`;
+    const copy = `${outdir}${basename(asset)}.${process.pid}.partial`;
     copyFileSync(new URL(`./${asset}`, import.meta.url), copy);
-    renameSync(copy, `${outdir}${asset}`);
+    renameSync(copy, `${outdir}${basename(asset)}`);
   }
+  const script = `${outdir}${consoleScriptFile}.${process.pid}.partial`;
+  writeFileSync(script, await bundleForBrowser(consoleSource));
+  renameSync(script, `${outdir}${consoleScriptFile}`);
   renameSync(partial, outfile);
   return outfile;
 }

@@ -1,13 +1,17 @@
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 /**
- * A page's script, bundled for the browser by esbuild on first request and kept (one file, no
- * CDN); a failed bundling answers 500 and is retried next time. `entry` is its TypeScript source.
+ * A page's script (one file, no CDN): `prebuilt`, the file apps/api/build.ts bundled beside the
+ * built service, when there is one; from the sources, bundled by esbuild on first request and
+ * kept. A failed bundling answers 500 and is retried next time. `entry` is its TypeScript source.
  */
-export function bundledScript(entry: URL, page: string): () => Promise<Response> {
+export function bundledScript(entry: URL, page: string, prebuilt?: URL): () => Promise<Response> {
   let bundled: Promise<string> | undefined;
   return async () => {
-    bundled ??= bundle(entry);
+    bundled ??= (prebuilt ? readFile(prebuilt, "utf8") : Promise.reject()).catch(() =>
+      bundleForBrowser(entry),
+    );
     try {
       return new Response(await bundled, {
         headers: { "content-type": "text/javascript; charset=utf-8" },
@@ -19,7 +23,8 @@ export function bundledScript(entry: URL, page: string): () => Promise<Response>
   };
 }
 
-async function bundle(entry: URL): Promise<string> {
+/** The TypeScript `entry` and what it imports, as one ES module for the browser. */
+export async function bundleForBrowser(entry: URL): Promise<string> {
   const { build } = await import("esbuild");
   const result = await build({
     entryPoints: [fileURLToPath(entry)],

@@ -1,12 +1,14 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleService } from "../../apps/api/build.ts";
 import { runDemo } from "../../apps/demo/flow.ts";
-import { signDeviceToken } from "../../apps/shared/dev-device.ts";
+import { ensureDevDevice, signDeviceToken } from "../../apps/shared/dev-device.ts";
 import { launchChromium, type TestBrowser } from "../support/chromium.ts";
 import { testTls } from "../support/dev-tls.ts";
+import { startServiceProcess } from "../support/service-process.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
 
 /** Where the session page's screenshot goes; README's picture is made with this set to its path. */
@@ -213,3 +215,33 @@ async function refreshUntilShown(page: Page, step: Locator): Promise<void> {
     }, WAIT)
     .toBeGreaterThan(0);
 }
+
+describe("the operations console in the built service (npm run api, the Docker image)", () => {
+  it("serves the page and its script, bundled at build time", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "bcsc-built-console-"));
+    const device = await ensureDevDevice(dataDir, "built-console-app");
+    const service = await startServiceProcess(await bundleService(), {
+      PORT: "0",
+      DATABASE_PATH: join(dataDir, "video-api.db"),
+      ENTRA_TENANT: "t",
+      ENTRA_CLIENT_ID: "c",
+      ENTRA_CLIENT_SECRET: "s",
+      ENTRA_SCOPE: "api://maxconf/.default",
+      MAXCONF_URL: "http://127.0.0.1:1",
+      BCSC_CLIENT_KEYS_FILE: device.keysFile,
+      DESTINATION_HOST: "pexip.test",
+    });
+    try {
+      const page = await fetch(`${service.url}/ops`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("/ops/console.js");
+      const script = await fetch(`${service.url}/ops/console.js`);
+      expect(script.status).toBe(200);
+      expect(script.headers.get("content-type")).toMatch(/^text\/javascript/);
+      expect((await script.text()).length).toBeGreaterThan(10_000);
+    } finally {
+      service.process.kill("SIGKILL");
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

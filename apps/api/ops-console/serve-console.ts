@@ -10,9 +10,14 @@ const contentSecurityPolicy =
   "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; " +
   "img-src data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
+/** The console's script, by the name the built service carries it under (apps/api/build.ts). */
+export const consoleScriptFile = "ops-console.js";
+export const consoleSource = new URL("./browser/main.ts", import.meta.url);
+
 const consoleScript = bundledScript(
-  new URL("./browser/main.ts", import.meta.url),
+  consoleSource,
   "the operations console",
+  new URL(`./${consoleScriptFile}`, import.meta.url),
 );
 
 /**
