@@ -15,16 +15,25 @@ export class PostgresJobLocks implements JobLocks {
     const client = await this.pool.connect().catch((error: Error) => {
       throw new StoreUnavailable(`the database did not answer: ${error.message}`);
     });
+    // The connection is held between statements: one the server drops meanwhile (a restart)
+    // reports it here rather than as an uncaught error, and is thrown away, not pooled. Its
+    // lock went with it; the jobs are safe to run twice.
+    let lost: Error | undefined;
+    const onLost = (error: Error) => {
+      lost = error;
+    };
+    client.on("error", onLost);
     try {
       const { rows } = await client.query(`SELECT pg_try_advisory_lock(${lockOf}) AS got`, [job]);
       if (!rows[0]?.got) return undefined;
       try {
         return await work();
       } finally {
-        await client.query(`SELECT pg_advisory_unlock(${lockOf})`, [job]);
+        if (!lost) await client.query(`SELECT pg_advisory_unlock(${lockOf})`, [job]);
       }
     } finally {
-      client.release();
+      client.off("error", onLost);
+      client.release(lost);
     }
   }
 }

@@ -8,6 +8,7 @@ import type {
   OnBehalfOf,
   Queue,
   Rooms,
+  SessionChange,
   Sessions,
   StaleSessions,
 } from "../ports.ts";
@@ -118,10 +119,16 @@ export class CreateSession {
       const room = await onBehalfOf(allocating.id, "request", () =>
         rooms.create(allocating.uuiData),
       );
-      const granted = await this.settle(allocating, "ROOM_READY", { room });
-      return ok({ ...(await viewOf(this.ports.queue, granted)), created: true });
+      const granted = this.settlement(allocating, "ROOM_READY", { room });
+      // The place in the queue is read while the grant is written: it counts the sessions ahead,
+      // which the grant does not change, so the two need not wait on each other.
+      const [, view] = await Promise.all([
+        this.save(granted),
+        viewOf(this.ports.queue, granted.session),
+      ]);
+      return ok({ ...view, created: true });
     } catch (error) {
-      await this.settle(allocating, "ROOM_FAILED", { reason: describe(error) });
+      await this.save(this.settlement(allocating, "ROOM_FAILED", { reason: describe(error) }));
       if (error instanceof UpstreamError) {
         return fail({ kind: "upstream", error, sessionId: allocating.id });
       }
@@ -171,24 +178,26 @@ export class CreateSession {
     return ok({ ...(await viewOf(this.ports.queue, current)), created: false });
   }
 
-  private async settle(
+  private settlement(
     allocating: Session,
     event: "ROOM_READY" | "ROOM_FAILED",
     outcome: Pick<Session, "room" | "reason">,
-  ): Promise<Session> {
+  ): SessionChange {
     const step = stepSession(allocating.state, { type: event });
     if (!step.allowed) throw new Error(`allocating session cannot take ${event}`);
     const at = this.ports.clock.now();
-    const change = changeOf(
+    return changeOf(
       allocating,
       { ...outcome, state: step.next, statusAt: at, lastActivityAt: at },
       [sessionEvent(allocating, step.next, "system", at)],
     );
+  }
+
+  private async save(change: SessionChange): Promise<void> {
     // Only this attempt writes an allocating row, so losing the race means a broken store.
     if (!(await this.ports.sessions.save(change))) {
-      throw new Error(`session ${allocating.id} changed while allocating`);
+      throw new Error(`session ${change.session.id} changed while allocating`);
     }
-    return change.session;
   }
 }
 

@@ -49,14 +49,18 @@ export class ReportCall {
     status: CallStatus,
   ): Promise<Result<ReportedCall> | "conflict"> {
     const { sessions, clock } = this.ports;
-    const loaded = await loadOwnedSession(sessions, identity, sessionId);
+    // The named call is read beside the session (used only once the session proves the caller's).
+    const [loaded, named] = await Promise.all([
+      loadOwnedSession(sessions, identity, sessionId),
+      target.clientCallId ? sessions.getCall(sessionId, target.clientCallId) : undefined,
+    ]);
     if (!loaded.ok) return loaded;
     const session = loaded.value;
     const activity = stepSession(session.state, { type: "CALL_ACTIVITY" });
     if (!activity.allowed) {
       return refused("session", session.state, status);
     }
-    const found = await this.findCall(session, target);
+    const found = await this.findCall(session, target, named);
     if (!found.ok) return found;
     const { call, created } = found.value;
     const step = stepCall(call.state, { type: status });
@@ -92,11 +96,9 @@ export class ReportCall {
   private async findCall(
     session: Session,
     target: CallTarget,
+    named: Call | undefined,
   ): Promise<Result<{ call: Call; created: boolean }>> {
     const { sessions, clock, ids } = this.ports;
-    const named = target.clientCallId
-      ? await sessions.getCall(session.id, target.clientCallId)
-      : undefined;
     if (named) return ok({ call: named, created: false });
     if (target.mode === "existing") return fail({ kind: "not_found" });
     if (target.mode === "named-or-current" && !target.clientCallId) {

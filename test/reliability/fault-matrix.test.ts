@@ -121,7 +121,9 @@ describe("fault matrix: each upstream × each fault, through the simulators' con
       // Armed before the service starts, so its first token request meets the fault too.
       stack = await startTestStack({
         configure: () => ({
-          UPSTREAM_TIMEOUT_MS: "300",
+          // Short where the fault is a hang, so the case does not wait long for its 504; generous
+          // elsewhere, so a loaded machine's slowness is not mistaken for one.
+          UPSTREAM_TIMEOUT_MS: "latencyMs" in testCase.fault ? "300" : "5000",
           RECONCILE_INTERVAL_SECONDS: "10",
         }),
         beforeService: async (urls) => {
@@ -188,7 +190,9 @@ describe("fault matrix: each upstream × each fault, through the simulators' con
   }
 
   it("opens the circuit after repeated failures: fast 503 with Retry-After, then recovers", async () => {
-    stack = await startTestStack({ configure: () => ({ UPSTREAM_TIMEOUT_MS: "300" }) });
+    // MaxConf answers 500 at once; a generous timeout keeps a loaded machine from turning one
+    // into a 504.
+    stack = await startTestStack({ configure: () => ({ UPSTREAM_TIMEOUT_MS: "5000" }) });
     await fetch(`${stack.urls.maxconf}/_sim/faults`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -225,7 +229,7 @@ describe("fault matrix: each upstream × each fault, through the simulators' con
   });
 
   it("keeps an owed room deletion while MaxConf is down and delivers it when it is back", async () => {
-    stack = await startTestStack({ configure: () => ({ UPSTREAM_TIMEOUT_MS: "300" }) });
+    stack = await startTestStack({ configure: () => ({ UPSTREAM_TIMEOUT_MS: "5000" }) });
     const app = stack.asDevice("outbox-device");
     const created = await app.call("POST", "/video/v2/sessions", {
       client_id: app.clientId,
