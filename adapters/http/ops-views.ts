@@ -34,9 +34,10 @@ export function timelineView(history: {
   entries: TimelineEntry[];
   deletions: OwedDeletion[];
   verdict: Verdict;
+  queuePosition: number;
 }) {
   return {
-    session: sessionSummary({ session: history.session, queuePosition: 0 }),
+    session: sessionSummary(history),
     verdict: history.verdict,
     entries: history.entries.map(({ at, ...entry }) => ({ ...entry, at: iso(at) })),
     deletions: history.deletions.map((d) => ({

@@ -10,7 +10,7 @@ export function supportUseCases(store: Store, clock: Clock): SupportUseCases {
   const { timeline, queue, status } = store;
   return {
     searchSessions: new SearchSessions({ timeline, queue }),
-    readTimeline: new ReadTimeline({ timeline, clock }),
+    readTimeline: new ReadTimeline({ timeline, queue, clock }),
     counts: async () => (await status.counts()).sessionsByState,
     recordRead: (read) => timeline.recordRead(read),
   };

@@ -26,11 +26,17 @@ export class SearchSessions {
 
 /** A session's timeline, with the verdict on where it went wrong; undefined when unknown. */
 export class ReadTimeline {
-  constructor(private readonly ports: { timeline: Timeline; clock: Clock }) {}
+  constructor(private readonly ports: { timeline: Timeline; queue: Queue; clock: Clock }) {}
 
-  async execute(sessionId: string): Promise<(SessionHistory & { verdict: Verdict }) | undefined> {
+  async execute(
+    sessionId: string,
+  ): Promise<(SessionHistory & { verdict: Verdict; queuePosition: number }) | undefined> {
     const history = await this.ports.timeline.history(sessionId);
     if (!history) return undefined;
-    return { ...history, verdict: verdictOf(history, this.ports.clock.now()) };
+    return {
+      ...history,
+      verdict: verdictOf(history, this.ports.clock.now()),
+      queuePosition: await this.ports.queue.position(history.session),
+    };
   }
 }

@@ -48,6 +48,9 @@ describe("the support staff's API (/ops)", () => {
       expect.arrayContaining(["token", "room create", "/video/v2/sessions", "status"]),
     );
     expect(timeline.verdict).toMatchObject({ code: "silent_after_ringing", blames: "app" });
+    // Ringing, not yet with an agent: still in the queue, as the list says.
+    expect(timeline.session.queue_position).toBeGreaterThanOrEqual(1);
+    expect(timeline.session.queue_position).toBe(found.sessions[0].queue_position);
   });
 
   it("names MaxConf when it failed the create, with the row that shows it", async () => {
