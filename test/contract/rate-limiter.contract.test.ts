@@ -1,7 +1,7 @@
 import { DeviceRateLimiter } from "../../adapters/http/rate-limit.ts";
 import { openPostgresStore, type PostgresStore } from "../../adapters/postgres/postgres-store.ts";
 import type { RateLimiter } from "../../core/ports.ts";
-import { freshDatabase } from "../support/postgres.ts";
+import { migratedDatabase } from "../support/postgres.ts";
 import type { Instance, Target } from "./harness.ts";
 import {
   perMinute,
@@ -31,7 +31,7 @@ const targets = contractTargets<RateLimiter, RateLimiterControls>("rate-limiter"
     };
   },
   "rate-limiter-postgres": async (): Promise<Instance<RateLimiter, SharedRateLimiterControls>> => {
-    const database = await freshDatabase();
+    const database = await migratedDatabase();
     const { clock, advance } = caseClock();
     const settings = { url: database.url, poolSize: 4, statementTimeoutMs: 5000 };
     const opened: PostgresStore[] = [];

@@ -7,7 +7,7 @@ import { applyDurabilitySettings, type SqlDatabase } from "../../adapters/sqlite
 import { migrate } from "../../adapters/sqlite/migrations.ts";
 import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import type { Store } from "../../core/ports.ts";
-import { freshDatabase } from "../support/postgres.ts";
+import { migratedDatabase } from "../support/postgres.ts";
 import { InMemoryData } from "./fakes/in-memory-sessions.ts";
 import { inMemoryStore } from "./fakes/in-memory-store.ts";
 import type { Instance } from "./harness.ts";
@@ -60,7 +60,7 @@ const targets = contractTargets<Store, StoreControls>("store", {
     return instance(async () => inMemoryStore(data));
   },
   "store-postgres": async () => {
-    const database = await freshDatabase();
+    const database = await migratedDatabase();
     const settings = { url: database.url, poolSize: 4, statementTimeoutMs: 5000 };
     return instance(async () => (await openPostgresStore(settings, () => {})).store, database.drop);
   },

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { UpstreamError } from "../../core/errors.ts";
 import type { Destination, Session } from "../../core/model.ts";
 import type { Rooms } from "../../core/ports.ts";
@@ -239,9 +239,15 @@ describe("CreateSession", () => {
       aSession("elsewhere", { ...device, state: "allocating", room: undefined }),
     );
 
-    const created = await createSession.execute(device);
-
-    expect(created).toEqual({ ok: false, error: { kind: "busy" } });
+    // It polls the other attempt for 15 s before it gives up: time is moved on, not waited out.
+    vi.useFakeTimers({ toFake: ["setTimeout"] });
+    try {
+      const creating = createSession.execute(device);
+      await vi.advanceTimersByTimeAsync(16_000);
+      expect(await creating).toEqual({ ok: false, error: { kind: "busy" } });
+    } finally {
+      vi.useRealTimers();
+    }
     expect(await rooms.list()).toEqual([]);
   });
 });
