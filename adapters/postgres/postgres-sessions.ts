@@ -53,6 +53,8 @@ export class PostgresSessions implements Sessions {
       limits.perDestination ?? null,
     ]);
     const { outcome, existing_id } = rows[0] as { outcome: string; existing_id: string | null };
+    // A limit came near, or the device's other create ended, while this one waited: again.
+    if (outcome === "retry") return this.insert(session, event, limits);
     if (outcome === "existing") {
       const existing = await this.get(existing_id ?? "");
       // It ended between the insert and this read: the device is free, ask again.

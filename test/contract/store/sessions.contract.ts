@@ -102,6 +102,23 @@ export const sessionsContract = contractSuite<Store, StoreControls>([
     },
   },
   {
+    name: "creates at once never hold more than the limits, however near them they start",
+    async run(store) {
+      // More than a PostgreSQL server's connections below the limit: creates begin together,
+      // far from it, and go on until it is reached.
+      const limits = { perClient: 1_000, perDestination: 320 };
+      const outcomes = await Promise.all(
+        [...Array(360).keys()].map((i) => {
+          const session = aSession(`s-${i}`, { deviceCode: `device-${i}` });
+          return store.sessions.insert(session, anEvent(session), limits);
+        }),
+      );
+      const kinds = outcomes.map((outcome) => outcome.kind);
+      expect(kinds.filter((kind) => kind === "inserted")).toHaveLength(320);
+      expect(kinds.filter((kind) => kind === "destination_full")).toHaveLength(40);
+    },
+  },
+  {
     name: "a client holds at most perClient live sessions, whatever its device codes",
     async run(store) {
       const limits = { perClient: 2, perDestination: 10 };
