@@ -13,6 +13,7 @@ import {
   serve,
 } from "./openapi.ts";
 import { createRandom, deriveSeed } from "./random.ts";
+import { RepeatedHeaders } from "./repeated-headers.ts";
 import { COMMON_SCENARIOS, type ScenarioDefinition, Scenarios } from "./scenarios.ts";
 
 export interface ControlPlaneOptions {
@@ -72,6 +73,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   for (const [name, scheme] of Object.entries(securitySchemes))
     app.openAPIRegistry.registerComponent("securitySchemes", name, scheme);
 
+  const repeatedHeaders = new RepeatedHeaders();
   app.use("*", async (c, next) => {
     if (c.req.path.startsWith(CONTROL_PREFIX)) return next();
     const arrivedAt = clock.now();
@@ -89,7 +91,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       method,
       path: c.req.path,
       search: queryAt === -1 ? "" : url.slice(queryAt + 1),
-      headers: requestHeaders(c),
+      headers: repeatedHeaders.copy(requestHeaders(c)),
       body: truncateBody(body),
       status: c.res.status,
       durationMs: performance.now() - startedAt,

@@ -56,6 +56,11 @@ export class Faults {
     return [...this.#faults];
   }
 
+  /** Whether any fault is waiting for requests. */
+  armed(): boolean {
+    return this.#faults.length > 0;
+  }
+
   remove(id: string): boolean {
     const before = this.#faults.length;
     this.#faults = this.#faults.filter((fault) => fault.id !== id);

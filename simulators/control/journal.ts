@@ -53,55 +53,60 @@ export interface JournalFilter {
 
 export const JOURNAL_BODY_LIMIT_BYTES = 64 * 1024;
 
-type Recorded = JournalRecord & { seq: number };
-
 /**
- * The requests a simulator received, oldest first. Bounded (a ring) so that a load test cannot
- * exhaust memory; `seq` keeps counting, so a gap shows that entries were dropped. Requests are
- * kept as they came; their secrets are redacted when read, unless `secrets` is "show".
+ * The requests a simulator received, oldest first. A ring of `capacity` slots, so that a load
+ * test cannot exhaust memory and recording costs one store; `seq` keeps counting, so a gap shows
+ * that entries were dropped. Requests are kept as they came; their secrets are redacted when
+ * read, unless `secrets` is "show".
  */
 export class Journal {
   readonly capacity: number;
   readonly #secrets: JournalSecrets;
-  #records: Recorded[] = [];
+  readonly #slots: (JournalRecord | undefined)[];
+  /** The seq the next record gets; the record of seq `n` is in slot `(n - 1) % capacity`. */
   #nextSeq = 1;
+  /** How many of the latest seqs are still held (fewer after a clear). */
+  #held = 0;
 
   constructor(capacity = 10_000, secrets: JournalSecrets = "redact") {
     this.capacity = capacity;
     this.#secrets = secrets;
+    this.#slots = new Array(capacity);
   }
 
   record(request: JournalRecord): void {
-    this.#records.push({ seq: this.#nextSeq++, ...request });
-    // Trim in batches: shifting the whole array on every request would cost a load test.
-    if (this.#records.length > this.capacity * 1.1)
-      this.#records = this.#records.slice(-this.capacity);
+    this.#slots[(this.#nextSeq - 1) % this.capacity] = request;
+    this.#nextSeq++;
+    if (this.#held < this.capacity) this.#held++;
   }
 
   entries(filter: JournalFilter = {}): JournalEntry[] {
     const method = filter.method?.toUpperCase();
     const pathPrefix = filter.path?.replace(/\*$/, "");
-    return this.#records
-      .slice(-this.capacity)
-      .filter(
-        (entry) =>
-          (method === undefined || entry.method === method) &&
-          (pathPrefix === undefined || entry.path.startsWith(pathPrefix)) &&
-          (filter.since === undefined || entry.seq > filter.since),
+    const entries: JournalEntry[] = [];
+    for (let seq = this.#nextSeq - this.#held; seq < this.#nextSeq; seq++) {
+      const recorded = this.#slots[(seq - 1) % this.capacity];
+      if (
+        !recorded ||
+        (method !== undefined && recorded.method !== method) ||
+        (pathPrefix !== undefined && !recorded.path.startsWith(pathPrefix)) ||
+        (filter.since !== undefined && seq <= filter.since)
       )
-      .map((recorded) => {
-        const entry = asEntry(recorded);
-        return this.#secrets === "show" ? entry : redacted(entry);
-      });
+        continue;
+      const entry = asEntry(seq, recorded);
+      entries.push(this.#secrets === "show" ? entry : redacted(entry));
+    }
+    return entries;
   }
 
   clear(): void {
-    this.#records = [];
+    this.#slots.fill(undefined);
+    this.#held = 0;
   }
 }
 
-function asEntry(recorded: Recorded): JournalEntry {
-  const { seq, at, method, path, search, headers, body, status, durationMs, fault } = recorded;
+function asEntry(seq: number, recorded: JournalRecord): JournalEntry {
+  const { at, method, path, search, headers, body, status, durationMs, fault } = recorded;
   return {
     seq,
     time: new Date(at).toISOString(),

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
 import { decodeProtectedHeader, errors, jwtVerify } from "jose";
 import type { SimClock } from "../control/clock.ts";
 import { requestHeader } from "../shared/node-bindings.ts";
@@ -23,8 +23,8 @@ interface VerifiedToken {
 
 /**
  * The API gateway in front of MaxConf: signature, issuer, audience and expiry of an Entra token.
- * A verified token is remembered until it expires or its key leaves the JWKS, so the hot path is
- * a map lookup.
+ * A verified token is remembered, by its exact Authorization header, until it expires or its key
+ * leaves the JWKS: the hot path is a map lookup, with nothing awaited.
  */
 export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
   const { clock } = options;
@@ -37,14 +37,16 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
   const verified = new Map<string, VerifiedToken>();
 
   /** Undefined when the token is good, otherwise the refusal. */
-  const refusal = async (c: Context, token: string): Promise<Response | undefined> => {
-    const cached = verified.get(token);
+  const refusal = async (c: Context, header = ""): Promise<Response | undefined> => {
+    const token = header.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+    if (!token) return reject(c, "Bearer token missing", "Bearer");
+    const cached = verified.get(header);
     if (cached && (cached.kid === undefined || (await keys.kids()).has(cached.kid))) {
       if (clock.now() < cached.expiryMs) return undefined;
-      verified.delete(token);
+      verified.delete(header);
       return reject(c, "Token expired");
     }
-    verified.delete(token);
+    verified.delete(header);
     const { payload } = await jwtVerify(token, keys.getKey, {
       issuer: options.issuer,
       audience: options.audience,
@@ -54,14 +56,12 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
     });
     if (verified.size >= CACHE_LIMIT) verified.clear();
     const { kid } = decodeProtectedHeader(token);
-    verified.set(token, { expiryMs: (payload.exp ?? 0) * 1000, kid });
+    verified.set(header, { expiryMs: (payload.exp ?? 0) * 1000, kid });
     return undefined;
   };
 
-  return async (c, next) => {
-    const token = requestHeader(c, "authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-    if (!token) return reject(c, "Bearer token missing", "Bearer");
-    const refused = await refusal(c, token).catch((error: unknown) =>
+  const verifyThenContinue = async (c: Context, next: Next, header: string | undefined) => {
+    const refused = await refusal(c, header).catch((error: unknown) =>
       isKeySourceFailure(error)
         ? c.json(
             { error: "temporarily_unavailable", error_description: "Signing keys unavailable" },
@@ -71,6 +71,20 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
     );
     return refused ?? next();
   };
+
+  return (c, next) => {
+    const header = requestHeader(c, "authorization");
+    const known = header === undefined ? undefined : verified.get(header);
+    if (known && clock.now() < known.expiryMs && isTrusted(known.kid, keys.freshKids())) {
+      return next();
+    }
+    return verifyThenContinue(c, next, header);
+  };
+}
+
+/** A token whose key is still in a fresh copy of the JWKS (one without a `kid` names none). */
+function isTrusted(kid: string | undefined, freshKids: Set<string> | undefined): boolean {
+  return freshKids !== undefined && (kid === undefined || freshKids.has(kid));
 }
 
 function reject(c: Context, description: string, challenge = 'Bearer error="invalid_token"') {

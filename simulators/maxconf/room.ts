@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Random } from "../control/random.ts";
-import { utf8Base64Url } from "../shared/encoding.ts";
+import { asciiBase64Url } from "../shared/encoding.ts";
 
 const roomAliasSchema = z.strictObject({
   id: z.number().int(),
@@ -46,7 +46,7 @@ export function newRoomSpec(
   namePrefix = "",
 ): RoomSpec {
   let name: string;
-  do name = namePrefix + utf8Base64Url(`${random.digits(6)},${random.digits(6)}`);
+  do name = namePrefix + asciiBase64Url(`${random.digits(6)},${random.digits(6)}`);
   while (isTaken(name));
   const pin = random.digits(4);
   let guestPin: string;

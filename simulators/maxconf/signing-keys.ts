@@ -41,11 +41,18 @@ export class SigningKeys {
     this.#options = options;
   }
 
+  /** The key ids trusted without fetching the keys again: undefined once the copy has aged. */
+  freshKids(): Set<string> | undefined {
+    const set = this.#set;
+    const fresh = set && this.#options.clock.now() - set.fetchedAtMs < this.#options.maxAgeMs;
+    return fresh ? set.kids : undefined;
+  }
+
   /** The key ids currently trusted; keeps the stale ones when a refresh fails. */
   async kids(): Promise<Set<string>> {
+    const fresh = this.freshKids();
+    if (fresh) return fresh;
     const set = this.#set;
-    if (set && this.#options.clock.now() - set.fetchedAtMs < this.#options.maxAgeMs)
-      return set.kids;
     try {
       return (await this.#reload()).kids;
     } catch (error) {

@@ -104,11 +104,8 @@ export function createPexipSimulator(options: PexipOptions = {}): PexipSimulator
         participants: [...conference.participants.values()].map(participantJson),
       })),
     settled: () => eventSink.settled(),
-    management: inProcessManagement(
-      management,
-      control.journal,
-      clock,
-      () => control.faults.list().length > 0,
+    management: inProcessManagement(management, control.journal, clock, () =>
+      control.faults.armed(),
     ),
   };
 }

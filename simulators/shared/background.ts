@@ -3,13 +3,17 @@ export class Background {
   #pending = new Set<Promise<unknown>>();
 
   run(label: string, work: () => Promise<unknown>): void {
-    const task: Promise<unknown> = work()
-      .catch((error: unknown) => {
+    const task: Promise<void> = work().then(
+      () => {
+        this.#pending.delete(task);
+      },
+      (error: unknown) => {
+        this.#pending.delete(task);
         console.warn(
           `[simulator] ${label} failed: ${error instanceof Error ? error.message : error}`,
         );
-      })
-      .finally(() => this.#pending.delete(task));
+      },
+    );
     this.#pending.add(task);
   }
 

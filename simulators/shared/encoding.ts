@@ -8,6 +8,7 @@ export function base64Encode(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-export function utf8Base64Url(text: string): string {
-  return base64UrlEncode(new TextEncoder().encode(text));
+/** base64url of ASCII text, whose bytes are its characters: no encoder needed. */
+export function asciiBase64Url(text: string): string {
+  return btoa(text).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }

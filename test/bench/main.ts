@@ -6,11 +6,10 @@ import Database from "better-sqlite3";
 import { applyDurabilitySettings, type SqlDatabase } from "../../adapters/sqlite/database.ts";
 import { bundleService } from "../../apps/api/build.ts";
 import type { DevDevice } from "../../apps/shared/dev-device.ts";
-import { accessToken, call, metric, sessionsPath, tokenRequests } from "./api-client.ts";
+import { call, metric, sessionsPath, tokenRequests } from "./api-client.ts";
 import { startBenchPostgres } from "./bench-postgres.ts";
 import {
   type Baseline,
-  entra,
   type Service,
   type ServiceOptions,
   type Simulators,
@@ -19,19 +18,20 @@ import {
   startSimulators,
 } from "./bench-stack.ts";
 import { benchClientId, benchDevice, signDeviceTokens } from "./device-tokens.ts";
-import {
-  combine,
-  connections,
-  createRequests,
-  type LoadResult,
-  load,
-  type Run,
-  reported,
-} from "./load.ts";
+import { combine, connections, createRequests, type LoadResult, load, type Run } from "./load.ts";
 import { type Child, residentBytes } from "./processes.ts";
-import { format, type Row, table, verdict, writeResults } from "./report.ts";
+import {
+  format,
+  ms,
+  type Row,
+  rate,
+  table,
+  throughputRow,
+  verdict,
+  writeResults,
+} from "./report.ts";
+import { roomCreateRows } from "./rooms.ts";
 import { simulateTokenDay } from "./token-day.ts";
-import { startWireMock } from "./wiremock.ts";
 
 /**
  * `npm run bench`: the performance bars of shared/spec/quality-bars.md, each measured side by
@@ -200,8 +200,8 @@ async function run() {
     await tokenDayRows();
   }
   if (wanted("rooms")) {
-    progress("MaxConf simulator vs WireMock");
-    await roomCreateComparison();
+    progress("MaxConf simulator vs WireMock, and the load generator's ceiling");
+    rows.push(...(await roomCreateRows({ dir, track, warmUpSeconds, roundSeconds, rounds })));
   }
   if (held) {
     progress("memory at rest");
@@ -529,65 +529,6 @@ async function memoryRows(hold: HeldSessions) {
 }
 
 /**
- * Row 4: the stateful MaxConf simulator vs a static WireMock stub of the same answer, WireMock as
- * it runs by default (keeping a journal of the requests, as the simulator does). WireMock stripped
- * down (no journal, no request logging) is measured too and shown beside it.
- */
-async function roomCreateComparison() {
-  const sims = await track(startSimulators(dir, "simulators-rooms"));
-  const bearer = `Bearer ${await accessToken(`${sims.tokenServer}${sims.tokenPath}`, entra)}`;
-  const path = `/room/create?uuiData=${Buffer.from("bench-session").toString("hex")}`;
-  const sample = await fetch(`${sims.maxconf}${path}`, {
-    method: "POST",
-    headers: { authorization: bearer },
-  });
-  const answer = await sample.json();
-  const stubs = [
-    { label: "WireMock", lean: false },
-    { label: "WireMock lean", lean: true },
-  ];
-  const wiremocks = await Promise.all(
-    stubs.map((stub) =>
-      track(startWireMock(join(dir, stub.label.replace(" ", "-")), answer, stub.lean)),
-    ),
-  );
-  const simulator: Options = {
-    url: `${sims.maxconf}${path}`,
-    method: "POST",
-    headers: { authorization: bearer },
-  };
-  const stubOptions = wiremocks.map(
-    (wiremock): Options => ({ url: `${wiremock.url}${path}`, method: "POST" }),
-  );
-  // The JVM needs a few seconds of load before its JIT has compiled the hot paths.
-  for (const options of stubOptions) await load({ ...options, duration: 5 });
-  await load({ ...simulator, duration: warmUpSeconds });
-  const simulatorRuns: Run[] = [];
-  const stubRuns: Run[][] = stubOptions.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    for (const [index, options] of stubOptions.entries()) {
-      stubRuns[index]?.push(await load({ ...options, duration: roundSeconds }));
-    }
-    simulatorRuns.push(await load({ ...simulator, duration: roundSeconds }));
-  }
-  const subject = combine(simulatorRuns);
-  // The bar is WireMock as it runs by default; the stripped-down one is shown beside it.
-  const [stock, lean] = stubRuns.map((runs) => combine(runs));
-  if (!stock || !lean) throw new Error("no WireMock runs");
-  rows.push(
-    throughputRow({
-      id: "4",
-      name: "MaxConf simulator /room/create vs WireMock static stub",
-      atLeast: 1.5,
-      subject: { label: "MaxConf sim", run: subject },
-      baseline: { label: "WireMock", run: stock },
-      detail: `${rate(subject)} vs ${rate(stock)} (WireMock defaults: request journal on); p99 ${ms(subject.p99)} vs ${ms(stock.p99)}; WireMock with journal and request log off: ${rate(lean)}, ${format(subject.rps / lean.rps, "×")}`,
-    }),
-  );
-  await Promise.all([...wiremocks.map((wiremock) => wiremock.child.stop()), sims.child.stop()]);
-}
-
-/**
  * How long one small SQLite commit takes here with the run's settings (with FULL, an fsync): it
  * decides how fast the baselines can go, and so the create and call-update ratios.
  */
@@ -615,41 +556,9 @@ async function stopAll() {
   await Promise.all(stops.map((stop) => stop()));
 }
 
-function rate(result: LoadResult): string {
-  return `${Math.round(result.rps).toLocaleString("en-US")} req/s`;
-}
-
-function ms(value: number): string {
-  return `${value.toFixed(1)} ms`;
-}
-
 function statusSummary(result: LoadResult): string {
   const statuses = Object.entries(result.statuses)
     .map(([status, count]) => `${count} × ${status}`)
     .join(", ");
   return result.failures > 0 ? `${statuses}; ${result.failures} failed` : statuses;
-}
-
-/** A row comparing throughputs: the subject's req/s over the baseline's, charted side by side. */
-function throughputRow(row: {
-  id: string;
-  name: string;
-  atLeast: number;
-  subject: { label: string; run: Run };
-  baseline: { label: string; run: Run };
-  detail: string;
-}): Row {
-  const { subject, baseline } = row;
-  return {
-    id: row.id,
-    name: row.name,
-    value: subject.run.rps / baseline.run.rps,
-    unit: "×",
-    target: { op: ">=", value: row.atLeast },
-    detail: row.detail,
-    comparison: {
-      subject: { label: subject.label, result: reported(subject.run) },
-      baseline: { label: baseline.label, result: reported(baseline.run) },
-    },
-  };
 }

@@ -156,6 +156,53 @@ describe("control plane", () => {
     expect(JOURNAL_BODY_LIMIT_BYTES).toBe(65_536);
   });
 
+  it("keeps counting seq across a clear, and reads entries after a given seq", () => {
+    const journal = new Journal(3);
+    const request = {
+      at: 0,
+      method: "GET",
+      path: "/",
+      search: "",
+      headers: {},
+      body: "",
+      status: 200,
+      durationMs: 0,
+    };
+    for (let i = 0; i < 4; i++) journal.record(request);
+    journal.clear();
+    expect(journal.entries()).toEqual([]);
+    journal.record(request);
+    journal.record({ ...request, path: "/after" });
+    expect(journal.entries().map(({ seq, path }) => [seq, path])).toEqual([
+      [5, "/"],
+      [6, "/after"],
+    ]);
+    expect(journal.entries({ since: 5 }).map(({ seq }) => seq)).toEqual([6]);
+  });
+
+  it("journals each request's own headers served by Node, a value repeated from the one before included", async () => {
+    const sim = echoSimulator();
+    const server = await listen();
+    server.handle(sim.app.fetch);
+    try {
+      const send = (headers: Record<string, string>) =>
+        fetch(`${server.url}/items/1`, { headers }).then((response) => response.arrayBuffer());
+      await send({ "x-device": "d1", "x-trace": "a" });
+      await send({ "x-device": "d1" });
+      await send({ "x-device": "d2", "x-trace": "b" });
+    } finally {
+      await server.close();
+    }
+    const sent = sim.journal
+      .entries()
+      .map(({ headers }) => [headers["x-device"], headers["x-trace"]]);
+    expect(sent).toEqual([
+      ["d1", "a"],
+      ["d1", undefined],
+      ["d2", "b"],
+    ]);
+  });
+
   it("journals a long body cut to 64 KiB", async () => {
     const sim = echoSimulator();
     await sim.app.request("/echo", {
