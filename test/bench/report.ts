@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { LoadResult } from "./load.ts";
+import { type LoadResult, type Run, reported } from "./load.ts";
 
 export interface Target {
   op: ">=" | "<=" | "<" | "==";
@@ -42,6 +42,46 @@ export function verdict({ value, target, unit }: Row): Verdict {
   const percent = target.value === 0 ? "" : ` (${Math.round((gap / target.value) * 100)}%)`;
   const words = { ">=": "short by", "<=": "over by", "<": "over by", "==": "off by" }[target.op];
   return { pass: false, shortfall: `${words} ${format(gap, unit)}${percent}` };
+}
+
+/** A row comparing throughputs: the subject's req/s over the baseline's, charted side by side. */
+export function throughputRow(row: {
+  id: string;
+  name: string;
+  atLeast: number;
+  subject: { label: string; run: Run };
+  baseline: { label: string; run: Run };
+  detail: string;
+}): Row {
+  const { subject, baseline } = row;
+  return {
+    id: row.id,
+    name: row.name,
+    value: subject.run.rps / baseline.run.rps,
+    unit: "×",
+    target: { op: ">=", value: row.atLeast },
+    detail: row.detail,
+    comparison: {
+      subject: { label: subject.label, result: reported(subject.run) },
+      baseline: { label: baseline.label, result: reported(baseline.run) },
+    },
+  };
+}
+
+export function rate(result: LoadResult): string {
+  return `${Math.round(result.rps).toLocaleString("en-US")} req/s`;
+}
+
+export function ms(value: number): string {
+  return `${value.toFixed(1)} ms`;
+}
+
+/** The answers of a run by status, and how many failed. */
+export function statusSummary(result: LoadResult): string {
+  const statuses = Object.entries(result.statuses)
+    .map(([status, count]) => `${count} × ${status}`)
+    .join(", ");
+  return result.failures > 0 ? `${statuses}; ${result.failures} failed` : statuses;
 }
 
 export function format(value: number, unit: string): string {
