@@ -18,6 +18,7 @@ import {
   startService,
   startSimulators,
 } from "./bench-stack.ts";
+import { clusterRows } from "./cluster.ts";
 import { benchClientId, benchDevice, signDeviceTokens } from "./device-tokens.ts";
 import {
   combine,
@@ -60,7 +61,16 @@ const videoConfigFile = new URL("../../apps/api/default-video-config.json", impo
   .pathname;
 
 /** BENCH_ONLY=create,calls runs only those rows' groups. */
-const groups = ["start", "tokens", "create", "calls", "postgres", "memory", "rooms"] as const;
+const groups = [
+  "start",
+  "tokens",
+  "create",
+  "calls",
+  "postgres",
+  "memory",
+  "rooms",
+  "cluster",
+] as const;
 const only = process.env.BENCH_ONLY?.split(",").map((group) => group.trim());
 const unknown = only?.filter((group) => !(groups as readonly string[]).includes(group));
 if (unknown?.length) throw new Error(`BENCH_ONLY takes ${groups.join(", ")}; not ${unknown}`);
@@ -208,6 +218,12 @@ async function run() {
     await memoryRows(held);
   }
   await forService?.child.stop();
+  if (wanted("cluster")) {
+    progress("three replicas on one PostgreSQL");
+    const timing = { rounds, roundSeconds, warmUpSeconds, createWarmUp };
+    const bench = { dir, device, serviceOptions, track, stops, progress, timing };
+    rows.push(...(await clusterRows(bench)));
+  }
 }
 
 async function storeComparisons(
