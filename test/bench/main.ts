@@ -6,7 +6,14 @@ import Database from "better-sqlite3";
 import { applyDurabilitySettings, type SqlDatabase } from "../../adapters/sqlite/database.ts";
 import { bundleService } from "../../apps/api/build.ts";
 import type { DevDevice } from "../../apps/shared/dev-device.ts";
-import { accessToken, call, metric, sessionsPath, tokenRequests } from "./api-client.ts";
+import {
+  accessToken,
+  call,
+  callInProgress,
+  metric,
+  sessionsPath,
+  tokenRequests,
+} from "./api-client.ts";
 import { startBenchPostgres } from "./bench-postgres.ts";
 import {
   type Baseline,
@@ -21,16 +28,26 @@ import {
 import { clusterRows } from "./cluster.ts";
 import { benchClientId, benchDevice, signDeviceTokens } from "./device-tokens.ts";
 import {
+  callSessions,
   combine,
   connections,
   createRequests,
-  type LoadResult,
+  keepAliveRequests,
   load,
   type Run,
-  reported,
 } from "./load.ts";
 import { type Child, residentBytes } from "./processes.ts";
-import { format, type Row, table, verdict, writeResults } from "./report.ts";
+import {
+  format,
+  ms,
+  type Row,
+  rate,
+  statusSummary,
+  table,
+  throughputRow,
+  verdict,
+  writeResults,
+} from "./report.ts";
 import { simulateTokenDay } from "./token-day.ts";
 import { startWireMock } from "./wiremock.ts";
 
@@ -55,8 +72,6 @@ const rounds = 2;
 const liveSessionsForMemory = 10_000;
 /** Start-to-ready is timed this many times per form, and the median kept. */
 const startRuns = 5;
-/** Devices in the call-update rows, taking turns: many more than requests in flight. */
-const callSessions = 8 * connections;
 const videoConfigFile = new URL("../../apps/api/default-video-config.json", import.meta.url)
   .pathname;
 
@@ -402,43 +417,9 @@ async function callUpdateComparison(
   store: StoreRows,
 ) {
   const devices = await signDeviceTokens(device, `calls-${store.keepAlive}`, callSessions);
-  const calls = await Promise.all(
-    devices.map(async ({ deviceCode, token }) => {
-      const created = await call(`${service.url}${sessionsPath}`, "POST", token, {
-        client_id: benchClientId,
-        device_code: deviceCode,
-      });
-      const path = `${sessionsPath}/${created.body.session_id}/calls`;
-      await call(`${service.url}${path}`, "POST", token, {
-        client_call_id: "call-1",
-        status: "call_ringing",
-      });
-      const inCall = await call(`${service.url}${path}/call-1`, "PUT", token, {
-        status: "call_in_call",
-      });
-      if (inCall.status !== 200) throw new Error(`call setup failed: ${JSON.stringify(inCall)}`);
-      return { path: `${path}/call-1`, token };
-    }),
-  );
+  const calls = await Promise.all(devices.map((each) => callInProgress(service.url, each)));
   const keepAlive = JSON.stringify({ status: "call_in_call" });
-  let serviceTurn = 0;
-  const serviceUpdates: Options = {
-    url: service.url,
-    requests: [
-      {
-        setupRequest: (request) => {
-          const { path, token } = calls[serviceTurn++ % calls.length] as (typeof calls)[number];
-          return {
-            ...request,
-            method: "PUT",
-            path,
-            headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-            body: keepAlive,
-          };
-        },
-      },
-    ],
-  };
+  const serviceUpdates: Options = { url: service.url, requests: keepAliveRequests(calls) };
   let baselineTurn = 0;
   const baselineUpdates: Options = {
     url: baseline.url,
@@ -629,43 +610,4 @@ async function track<T extends { child: Child }>(starting: Promise<T>): Promise<
 async function stopAll() {
   await Promise.all(children.map((child) => child.stop()));
   await Promise.all(stops.map((stop) => stop()));
-}
-
-function rate(result: LoadResult): string {
-  return `${Math.round(result.rps).toLocaleString("en-US")} req/s`;
-}
-
-function ms(value: number): string {
-  return `${value.toFixed(1)} ms`;
-}
-
-function statusSummary(result: LoadResult): string {
-  const statuses = Object.entries(result.statuses)
-    .map(([status, count]) => `${count} × ${status}`)
-    .join(", ");
-  return result.failures > 0 ? `${statuses}; ${result.failures} failed` : statuses;
-}
-
-/** A row comparing throughputs: the subject's req/s over the baseline's, charted side by side. */
-function throughputRow(row: {
-  id: string;
-  name: string;
-  atLeast: number;
-  subject: { label: string; run: Run };
-  baseline: { label: string; run: Run };
-  detail: string;
-}): Row {
-  const { subject, baseline } = row;
-  return {
-    id: row.id,
-    name: row.name,
-    value: subject.run.rps / baseline.run.rps,
-    unit: "×",
-    target: { op: ">=", value: row.atLeast },
-    detail: row.detail,
-    comparison: {
-      subject: { label: subject.label, result: reported(subject.run) },
-      baseline: { label: baseline.label, result: reported(baseline.run) },
-    },
-  };
 }
