@@ -309,7 +309,7 @@ async function killRows(
           value: survivors.failures,
           unit: "",
           target: { op: "==", value: 0 },
-          detail: `${survivors.successes} creates answered by the two others, ${run.answeredAfterKill} of them after the kill ${killAfterMs / 1000} s in (${statusSummary(survivors)}); at ${killed}: ${atKilled.answered} answered, ${atKilled.inFlight} in flight when it died (no answer), ${atKilled.refused} more refused before its load stopped; its heartbeat ${lapsed ? `lapsed ${lapsedAfter.toFixed(1)} s after the kill` : `had not lapsed ${lapsedAfter.toFixed(0)} s after the kill`}; a replica started then was ready (GET /readyz) in ${ms(restarted.startMs)}; sessions it left allocating: ${orphaned}, ${takeOver}`,
+          detail: `${survivors.successes} creates answered by the two others, ${run.answeredAfterKill} of them after the kill ${killAfterMs / 1000} s in (${statusSummary(survivors)}); at ${killed}: ${atKilled.answered} answered, ${atKilled.inFlight} in flight when it died (no answer), ${atKilled.refused} more refused before its load stopped; its heartbeat ${lapsed ? `lapsed ${lapsedAfter.toFixed(1)} s after the kill` : `had not lapsed ${lapsedAfter.toFixed(0)} s after the kill`}; a replica started then was ready (GET /readyz) in ${ms(restarted.startMs)}; sessions it left allocating: ${orphaned === 0 ? "none" : `${orphaned}, ${takeOver}`}`,
         },
         {
           id: "7d",
