@@ -238,9 +238,10 @@ async function createsUnderKill(
   return {
     survivors: together(finished.filter((_, i) => i !== killed)),
     answeredAfterKill,
+    // Answers read after the kill had been sent before it.
     atKilled: {
-      answered: at(atKill, killed).answered,
-      inFlight: at(atKill, killed).sent - at(atKill, killed).answered,
+      answered: at(counts, killed).answered,
+      inFlight: at(atKill, killed).sent - at(counts, killed).answered,
       refused: at(counts, killed).sent - at(atKill, killed).sent,
     },
     killedAt,
