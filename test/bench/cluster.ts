@@ -39,6 +39,8 @@ export interface ClusterBench {
 }
 
 const replicaCount = 3;
+/** Device tokens signed per create expected, for the creates' rounds by time. */
+const tokensToSpare = 3;
 /** The kill row's load, and when in it the last replica is SIGKILLed. */
 const killLoadSeconds = 8;
 const killAfterMs = 3_000;
@@ -94,33 +96,41 @@ async function createRow(
 ): Promise<Row> {
   const { rounds, roundSeconds, createWarmUp } = bench.timing;
   let batch = 0;
-  // A fixed number of creates per connection, one device token each, sized to last `seconds`.
-  const creates = async (services: Service[], perSecond: number, seconds: number) => {
+  // One device token per create, each replica's load a share of `perSecond`: so many creates as
+  // would last `seconds`, or a run of `seconds` (with tokens to spare: it goes on sending until
+  // autocannon's next tick, and a replica may outpace its share).
+  const creates = async (
+    services: Service[],
+    perSecond: number,
+    seconds: number,
+    until: "amount" | "duration",
+  ) => {
     const perConnection = Math.ceil((perSecond * seconds) / connections);
     const loads = await Promise.all(
       shares(services).map(async ({ service, share }) => {
         const amount = perConnection * share;
-        const tokens = await signDeviceTokens(bench.device, `cluster-create-${batch++}`, amount);
+        const count = until === "amount" ? amount : amount * tokensToSpare;
+        const tokens = await signDeviceTokens(bench.device, `cluster-create-${batch++}`, count);
         const requests = createRequests(tokens, benchClientId, sessionsPath);
-        return { url: service.url, connections: share, amount, requests };
+        const end = until === "amount" ? { amount } : { duration: seconds };
+        return { url: service.url, connections: share, ...end, requests };
       }),
     );
     return together(await Promise.all(loads.map((options) => load(options))));
   };
   // Every replica's JIT warms up as one service's does before row 1a.
-  const warm = await creates(
-    replicas,
-    createWarmUp.perSecond * replicas.length,
-    createWarmUp.seconds,
-  );
+  const warmUp = createWarmUp.perSecond * replicas.length;
+  const warm = await creates(replicas, warmUp, createWarmUp.seconds, "amount");
   await analyze(databaseUrl);
   const alone = replicas.slice(0, 1);
   const single: Run[] = [];
   const cluster: Run[] = [];
   const expected = (runs: Run[]) => Math.max(warm.rps, ...runs.map((run) => run.rps));
+  // Rounds by time, so that the three loads end together: by number, the round of three lasted
+  // until the slowest replica was done, and measured its tail.
   for (let round = 0; round < rounds; round++) {
-    single.push(await creates(alone, expected(single), roundSeconds));
-    cluster.push(await creates(replicas, expected(cluster), roundSeconds));
+    single.push(await creates(alone, expected(single), roundSeconds, "duration"));
+    cluster.push(await creates(replicas, expected(cluster), roundSeconds, "duration"));
   }
   return comparisonRow({
     id: "7a",
