@@ -3,18 +3,20 @@ import type { Session } from "../../core/model.ts";
 import type { Queue } from "../../core/ports.ts";
 import { run } from "./queries.ts";
 
-const waitingAt = `destination_name = $1 AND state IN ('session_granted', 'session_started')
-  AND agent_reached_at IS NULL`;
+const waiting = "state IN ('session_granted', 'session_started') AND agent_reached_at IS NULL";
+const waitingAt = `destination_name = $1 AND ${waiting}`;
 
-// Those ahead and those behind, each counted up to a limit; everyone waiting (kept by a trigger);
-// and whether the session itself still waits.
+// Those ahead and those behind, each counted up to a limit, walking the queue's index away from the
+// session (ordered so, or a plan cached for any parameters read the whole table); everyone waiting
+// (kept by a trigger); whether the session itself still waits, found by its id alone (beside the
+// queue's conditions, a planner without statistics yet walked the whole queue for it).
 const counts = `SELECT
-    (SELECT count(*)::int FROM (SELECT FROM sessions
-       WHERE ${waitingAt} AND (created_at, id) < ($2, $3) LIMIT $4) a) AS ahead,
-    (SELECT count(*)::int FROM (SELECT FROM sessions
-       WHERE ${waitingAt} AND (created_at, id) > ($2, $3) LIMIT $4) b) AS behind,
+    (SELECT count(*)::int FROM (SELECT FROM sessions WHERE ${waitingAt}
+       AND (created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC LIMIT $4) a) AS ahead,
+    (SELECT count(*)::int FROM (SELECT FROM sessions WHERE ${waitingAt}
+       AND (created_at, id) > ($2, $3) ORDER BY created_at, id LIMIT $4) b) AS behind,
     (SELECT sum(waiting)::int FROM waiting_counts WHERE destination_name = $1) AS total,
-    (SELECT count(*)::int FROM sessions WHERE id = $3 AND ${waitingAt}) AS self`;
+    (SELECT (${waiting})::int FROM sessions WHERE id = $3) AS self`;
 
 /**
  * Places in the queue on PostgreSQL: the shorter side of the queue is counted, a little of each

@@ -1,3 +1,5 @@
+import { benchClientId } from "./device-tokens.ts";
+
 /** Small calls to the service's API and to the simulators, outside the measured load. */
 
 export const sessionsPath = "/video/v2/sessions";
@@ -18,6 +20,27 @@ export async function call(
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : {} };
+}
+
+/** A new device's session with one call in progress (call_in_call): what keep-alives update. */
+export async function callInProgress(
+  serviceUrl: string,
+  { deviceCode, token }: { deviceCode: string; token: string },
+): Promise<{ path: string; token: string }> {
+  const created = await call(`${serviceUrl}${sessionsPath}`, "POST", token, {
+    client_id: benchClientId,
+    device_code: deviceCode,
+  });
+  const path = `${sessionsPath}/${created.body.session_id}/calls`;
+  await call(`${serviceUrl}${path}`, "POST", token, {
+    client_call_id: "call-1",
+    status: "call_ringing",
+  });
+  const inCall = await call(`${serviceUrl}${path}/call-1`, "PUT", token, {
+    status: "call_in_call",
+  });
+  if (inCall.status !== 200) throw new Error(`call setup failed: ${JSON.stringify(inCall)}`);
+  return { path: `${path}/call-1`, token };
 }
 
 /** The value of one Prometheus sample of the service's GET /metrics (summed over label sets). */

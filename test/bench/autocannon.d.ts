@@ -17,7 +17,10 @@ declare module "autocannon" {
     duration?: number;
     amount?: number;
     timeout?: number;
-    requests?: (RawRequest & { setupRequest?: (request: RawRequest) => RawRequest })[];
+    requests?: (RawRequest & {
+      setupRequest?: (request: RawRequest) => RawRequest;
+      onResponse?: (status: number, body: string) => void;
+    })[];
     setupClient?: (client: Client) => void;
   }
 

@@ -65,6 +65,8 @@ export interface ServiceOptions {
   logFile: string;
   /** What to wait for: /readyz (fetches a token) or /healthz (leaves the token cache cold). */
   waitFor?: "/readyz" | "/healthz";
+  /** Seconds between room reconciliations after the one at start (the service's default: 60). */
+  reconcileIntervalSeconds?: number;
 }
 
 export interface Service {
@@ -99,6 +101,9 @@ export async function startService(sims: Simulators, options: ServiceOptions): P
       CLIENT_MAX_LIVE_SESSIONS: "1000000000",
       // The memory rows hold 10,000 live sessions at the one destination.
       DESTINATION_MAX_ACTIVE_SESSIONS: "1000000000",
+      ...(options.reconcileIntervalSeconds
+        ? { RECONCILE_INTERVAL_SECONDS: String(options.reconcileIntervalSeconds) }
+        : {}),
     },
     options.logFile,
   );

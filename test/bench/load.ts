@@ -20,13 +20,16 @@ export interface Run extends LoadResult {
 }
 
 export const connections = 32;
+/** Devices in the call-update rows, taking turns: many more than requests in flight. */
+export const callSessions = 8 * connections;
 
-/** One autocannon run against a server in another process. */
-export async function load(options: Options): Promise<Run> {
+/** One autocannon run against a server in another process; `until` ends it early. */
+export async function load(options: Options, until?: AbortSignal): Promise<Run> {
   const latencies: number[] = [];
   const startedAt = performance.now();
   let lastAnswerAt = startedAt;
   const instance = autocannon({ connections, timeout: 30, ...options });
+  until?.addEventListener("abort", () => instance.stop(), { once: true });
   instance.on("response", (_client, _status, _bytes, ms) => {
     latencies.push(ms);
     lastAnswerAt = performance.now();
@@ -48,6 +51,16 @@ export async function load(options: Options): Promise<Run> {
 
 /** Several runs of the same subject as one: totals over total time, percentiles over all answers. */
 export function combine(runs: Run[]): Run {
+  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
+  return merged(runs, seconds);
+}
+
+/** Runs started at the same moment (one per replica) as one: totals over the longest one's time. */
+export function together(runs: Run[]): Run {
+  return merged(runs, Math.max(0, ...runs.map((run) => run.seconds)));
+}
+
+function merged(runs: Run[], seconds: number): Run {
   const statuses: Record<string, number> = {};
   for (const run of runs) {
     for (const [status, count] of Object.entries(run.statuses)) {
@@ -56,7 +69,7 @@ export function combine(runs: Run[]): Run {
   }
   return summary({
     latencies: runs.flatMap((run) => run.latencies),
-    seconds: runs.reduce((sum, run) => sum + run.seconds, 0),
+    seconds,
     successes: runs.reduce((sum, run) => sum + run.successes, 0),
     failures: runs.reduce((sum, run) => sum + run.failures, 0),
     statuses,
@@ -101,6 +114,29 @@ export function createRequests(
           ...request,
           headers: { "content-type": "application/json", authorization: `Bearer ${device.token}` },
           body: JSON.stringify({ client_id: clientId, device_code: device.deviceCode }),
+        };
+      },
+    },
+  ];
+}
+
+/**
+ * The keep-alive (call_in_call again) on each call in turn, so that the requests in flight are for
+ * different sessions, as they would be from many phones.
+ */
+export function keepAliveRequests(calls: { path: string; token: string }[]): Options["requests"] {
+  const body = JSON.stringify({ status: "call_in_call" });
+  let turn = 0;
+  return [
+    {
+      setupRequest: (request) => {
+        const { path, token } = calls[turn++ % calls.length] as (typeof calls)[number];
+        return {
+          ...request,
+          method: "PUT",
+          path,
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          body,
         };
       },
     },

@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { applyDurabilitySettings, type SqlDatabase } from "../../adapters/sqlite/database.ts";
 import { bundleService } from "../../apps/api/build.ts";
 import type { DevDevice } from "../../apps/shared/dev-device.ts";
-import { call, metric, sessionsPath, tokenRequests } from "./api-client.ts";
+import { call, callInProgress, metric, sessionsPath, tokenRequests } from "./api-client.ts";
 import { startBenchPostgres } from "./bench-postgres.ts";
 import {
   type Baseline,
@@ -17,14 +17,24 @@ import {
   startService,
   startSimulators,
 } from "./bench-stack.ts";
+import { clusterRows } from "./cluster.ts";
 import { benchClientId, benchDevice, signDeviceTokens } from "./device-tokens.ts";
-import { combine, connections, createRequests, type LoadResult, load, type Run } from "./load.ts";
+import {
+  callSessions,
+  combine,
+  connections,
+  createRequests,
+  keepAliveRequests,
+  load,
+  type Run,
+} from "./load.ts";
 import { type Child, residentBytes } from "./processes.ts";
 import {
   format,
   ms,
   type Row,
   rate,
+  statusSummary,
   table,
   throughputRow,
   verdict,
@@ -54,13 +64,20 @@ const rounds = 2;
 const liveSessionsForMemory = 10_000;
 /** Start-to-ready is timed this many times per form, and the median kept. */
 const startRuns = 5;
-/** Devices in the call-update rows, taking turns: many more than requests in flight. */
-const callSessions = 8 * connections;
 const videoConfigFile = new URL("../../apps/api/default-video-config.json", import.meta.url)
   .pathname;
 
 /** BENCH_ONLY=create,calls runs only those rows' groups. */
-const groups = ["start", "tokens", "create", "calls", "postgres", "memory", "rooms"] as const;
+const groups = [
+  "start",
+  "tokens",
+  "create",
+  "calls",
+  "postgres",
+  "memory",
+  "rooms",
+  "cluster",
+] as const;
 const only = process.env.BENCH_ONLY?.split(",").map((group) => group.trim());
 const unknown = only?.filter((group) => !(groups as readonly string[]).includes(group));
 if (unknown?.length) throw new Error(`BENCH_ONLY takes ${groups.join(", ")}; not ${unknown}`);
@@ -208,6 +225,12 @@ async function run() {
     await memoryRows(held);
   }
   await forService?.child.stop();
+  if (wanted("cluster")) {
+    progress("three replicas on one PostgreSQL");
+    const timing = { rounds, roundSeconds, warmUpSeconds, createWarmUp };
+    const bench = { dir, device, serviceOptions, track, stops, progress, timing };
+    rows.push(...(await clusterRows(bench)));
+  }
 }
 
 async function storeComparisons(
@@ -386,43 +409,9 @@ async function callUpdateComparison(
   store: StoreRows,
 ) {
   const devices = await signDeviceTokens(device, `calls-${store.keepAlive}`, callSessions);
-  const calls = await Promise.all(
-    devices.map(async ({ deviceCode, token }) => {
-      const created = await call(`${service.url}${sessionsPath}`, "POST", token, {
-        client_id: benchClientId,
-        device_code: deviceCode,
-      });
-      const path = `${sessionsPath}/${created.body.session_id}/calls`;
-      await call(`${service.url}${path}`, "POST", token, {
-        client_call_id: "call-1",
-        status: "call_ringing",
-      });
-      const inCall = await call(`${service.url}${path}/call-1`, "PUT", token, {
-        status: "call_in_call",
-      });
-      if (inCall.status !== 200) throw new Error(`call setup failed: ${JSON.stringify(inCall)}`);
-      return { path: `${path}/call-1`, token };
-    }),
-  );
+  const calls = await Promise.all(devices.map((each) => callInProgress(service.url, each)));
   const keepAlive = JSON.stringify({ status: "call_in_call" });
-  let serviceTurn = 0;
-  const serviceUpdates: Options = {
-    url: service.url,
-    requests: [
-      {
-        setupRequest: (request) => {
-          const { path, token } = calls[serviceTurn++ % calls.length] as (typeof calls)[number];
-          return {
-            ...request,
-            method: "PUT",
-            path,
-            headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-            body: keepAlive,
-          };
-        },
-      },
-    ],
-  };
+  const serviceUpdates: Options = { url: service.url, requests: keepAliveRequests(calls) };
   let baselineTurn = 0;
   const baselineUpdates: Options = {
     url: baseline.url,
@@ -554,11 +543,4 @@ async function track<T extends { child: Child }>(starting: Promise<T>): Promise<
 async function stopAll() {
   await Promise.all(children.map((child) => child.stop()));
   await Promise.all(stops.map((stop) => stop()));
-}
-
-function statusSummary(result: LoadResult): string {
-  const statuses = Object.entries(result.statuses)
-    .map(([status, count]) => `${count} × ${status}`)
-    .join(", ");
-  return result.failures > 0 ? `${statuses}; ${result.failures} failed` : statuses;
 }

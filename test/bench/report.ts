@@ -44,24 +44,6 @@ export function verdict({ value, target, unit }: Row): Verdict {
   return { pass: false, shortfall: `${words} ${format(gap, unit)}${percent}` };
 }
 
-export function format(value: number, unit: string): string {
-  if (!Number.isFinite(value)) return String(value);
-  const digits = unit === "×" ? 2 : Math.abs(value) >= 100 || Number.isInteger(value) ? 0 : 1;
-  const number = value.toLocaleString("en-US", {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
-  return unit === "×" ? `${number}×` : unit ? `${number} ${unit}` : number;
-}
-
-export function rate(result: LoadResult): string {
-  return `${Math.round(result.rps).toLocaleString("en-US")} req/s`;
-}
-
-export function ms(value: number): string {
-  return `${value.toFixed(1)} ms`;
-}
-
 /** A row comparing throughputs: the subject's req/s over the baseline's, charted side by side. */
 export function throughputRow(row: {
   id: string;
@@ -84,6 +66,32 @@ export function throughputRow(row: {
       baseline: { label: baseline.label, result: reported(baseline.run) },
     },
   };
+}
+
+export function rate(result: LoadResult): string {
+  return `${Math.round(result.rps).toLocaleString("en-US")} req/s`;
+}
+
+export function ms(value: number): string {
+  return `${value.toFixed(1)} ms`;
+}
+
+/** The answers of a run by status, and how many failed. */
+export function statusSummary(result: LoadResult): string {
+  const statuses = Object.entries(result.statuses)
+    .map(([status, count]) => `${count} × ${status}`)
+    .join(", ");
+  return result.failures > 0 ? `${statuses}; ${result.failures} failed` : statuses;
+}
+
+export function format(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return String(value);
+  const digits = unit === "×" ? 2 : Math.abs(value) >= 100 || Number.isInteger(value) ? 0 : 1;
+  const number = value.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  return unit === "×" ? `${number}×` : unit ? `${number} ${unit}` : number;
 }
 
 /** The one table the benchmark prints. */
