@@ -28,6 +28,7 @@ import {
   type Run,
   reported,
 } from "./load.ts";
+import { opsReadRows } from "./ops-reads.ts";
 import { type Child, residentBytes } from "./processes.ts";
 import { format, type Row, table, verdict, writeResults } from "./report.ts";
 import { simulateTokenDay } from "./token-day.ts";
@@ -60,7 +61,16 @@ const videoConfigFile = new URL("../../apps/api/default-video-config.json", impo
   .pathname;
 
 /** BENCH_ONLY=create,calls runs only those rows' groups. */
-const groups = ["start", "tokens", "create", "calls", "postgres", "memory", "rooms"] as const;
+const groups = [
+  "start",
+  "tokens",
+  "create",
+  "calls",
+  "postgres",
+  "memory",
+  "rooms",
+  "ops",
+] as const;
 const only = process.env.BENCH_ONLY?.split(",").map((group) => group.trim());
 const unknown = only?.filter((group) => !(groups as readonly string[]).includes(group));
 if (unknown?.length) throw new Error(`BENCH_ONLY takes ${groups.join(", ")}; not ${unknown}`);
@@ -202,6 +212,9 @@ async function run() {
   if (wanted("rooms")) {
     progress("MaxConf simulator vs WireMock");
     await roomCreateComparison();
+  }
+  if (wanted("ops")) {
+    rows.push(...(await opsReadRows({ dir, device, serviceOptions, progress })));
   }
   if (held) {
     progress("memory at rest");
