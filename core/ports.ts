@@ -161,6 +161,8 @@ export interface StaleSessions {
 export interface Queue {
   /** 1-based place among the destination's sessions still waiting for an agent; 0 if not waiting. */
   position(session: Session): Promise<number>;
+  /** The places of a page of sessions, in its order: the queue is counted once, not per session. */
+  positions(sessions: Session[]): Promise<number[]>;
 }
 
 /** The room deletions owed to MaxConf (written with the change that owes them). */

@@ -39,7 +39,8 @@ export function timelineView(history: {
   return {
     session: sessionSummary(history),
     verdict: history.verdict,
-    entries: history.entries.map(({ at, ...entry }) => ({ ...entry, at: iso(at) })),
+    // A spread, then `at` replaced: a rest pattern copies each entry at twice the cost.
+    entries: history.entries.map((entry) => ({ ...entry, at: iso(entry.at) })),
     deletions: history.deletions.map((d) => ({
       room_name: d.roomName,
       attempts: d.attempts,

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { Session } from "../../core/model.ts";
 import type { Queue } from "../../core/ports.ts";
+import { queueRuns } from "../../core/queue-order.ts";
 import { run } from "./queries.ts";
 
 const waiting = "state IN ('session_granted', 'session_started') AND agent_reached_at IS NULL";
@@ -17,6 +18,11 @@ const counts = `SELECT
        AND (created_at, id) > ($2, $3) ORDER BY created_at, id LIMIT $4) b) AS behind,
     (SELECT sum(waiting)::int FROM waiting_counts WHERE destination_name = $1) AS total,
     (SELECT (${waiting})::int FROM sessions WHERE id = $3) AS self`;
+
+// The waiting sessions of a destination from one place in the queue to another, in order.
+const between = `SELECT id FROM sessions
+  WHERE ${waitingAt} AND (created_at, id) >= ($2, $3) AND (created_at, id) <= ($4, $5)
+  ORDER BY created_at, id`;
 
 /**
  * Places in the queue on PostgreSQL: the shorter side of the queue is counted, a little of each
@@ -43,5 +49,23 @@ export class PostgresQueue implements Queue {
       // Everyone waiting, less those behind, less the session itself if it still waits.
       if (Number(behind) < limit) return Number(total ?? 0) - Number(behind) - Number(self) + 1;
     }
+  }
+
+  /** Per destination, the earliest session's place is counted; the others follow it in order. */
+  async positions(sessions: Session[]): Promise<number[]> {
+    const places = new Map<string, number>();
+    for (const queued of queueRuns(sessions)) {
+      const [first, last] = [queued[0] as Session, queued.at(-1) as Session];
+      const head = await this.position(first);
+      const { rows } = await run(this.pool, "queue_between", between, [
+        first.destinationName,
+        first.createdAt,
+        first.id,
+        last.createdAt,
+        last.id,
+      ]);
+      for (const [offset, row] of rows.entries()) places.set(String(row.id), head + offset);
+    }
+    return sessions.map((session) => places.get(session.id) ?? 0);
   }
 }

@@ -25,7 +25,8 @@ export class PostgresStoreStatus implements StoreStatus {
       run(
         this.pool,
         "count_by_state",
-        "SELECT state, count(*)::int AS count FROM sessions GROUP BY state",
+        `SELECT state, sum(sessions)::int AS count FROM state_counts GROUP BY state
+         HAVING sum(sessions) > 0`,
       ),
       run(
         this.pool,

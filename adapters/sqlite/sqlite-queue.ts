@@ -1,5 +1,6 @@
 import type { Session } from "../../core/model.ts";
 import type { Queue } from "../../core/ports.ts";
+import { queueRuns } from "../../core/queue-order.ts";
 import type { SqlDatabase } from "./database.ts";
 import { waiting } from "./rows.ts";
 
@@ -15,8 +16,15 @@ export class SqliteQueue implements Queue {
   // Those ahead and those behind, each counted up to a limit; everyone waiting; and whether the
   // session itself still waits.
   private readonly counts;
+  /** The waiting sessions of a destination from one place in the queue to another, in order. */
+  private readonly between;
 
   constructor(db: SqlDatabase) {
+    this.between = db.prepare(
+      `SELECT id FROM sessions
+       WHERE ${waitingAt} AND (created_at, id) >= (?, ?) AND (created_at, id) <= (?, ?)
+       ORDER BY created_at, id`,
+    );
     this.counts = db.prepare(
       `SELECT
          (SELECT COUNT(*) FROM (SELECT 1 FROM sessions
@@ -44,5 +52,23 @@ export class SqliteQueue implements Queue {
       // Everyone waiting, less those behind, less the session itself if it still waits.
       if (behind < limit) return Number(counts?.total ?? 0) - behind - Number(counts?.self) + 1;
     }
+  }
+
+  /** Per destination, the earliest session's place is counted; the others follow it in order. */
+  async positions(sessions: Session[]): Promise<number[]> {
+    const places = new Map<string, number>();
+    for (const queued of queueRuns(sessions)) {
+      const [first, last] = [queued[0] as Session, queued.at(-1) as Session];
+      const head = await this.position(first);
+      const ids = this.between.all(
+        first.destinationName,
+        first.createdAt,
+        first.id,
+        last.createdAt,
+        last.id,
+      );
+      for (const [offset, row] of ids.entries()) places.set(String(row.id), head + offset);
+    }
+    return sessions.map((session) => places.get(session.id) ?? 0);
   }
 }

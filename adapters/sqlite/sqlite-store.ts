@@ -29,7 +29,9 @@ class SqliteStoreStatus implements StoreStatus {
 
   constructor(private readonly db: SqlDatabase) {
     this.sql = {
-      countByState: db.prepare(`SELECT state, COUNT(*) AS count FROM sessions GROUP BY state`),
+      countByState: db.prepare(
+        "SELECT state, sessions AS count FROM state_counts WHERE sessions > 0",
+      ),
       countPending: db.prepare(
         `SELECT COUNT(*) AS count FROM room_deletions WHERE delivered_at IS NULL`,
       ),

@@ -15,12 +15,8 @@ export class SearchSessions {
 
   async execute(query: SessionSearch): Promise<SessionSummary[]> {
     const found = await this.ports.timeline.search(query);
-    return Promise.all(
-      found.map(async (session) => ({
-        session,
-        queuePosition: await this.ports.queue.position(session),
-      })),
-    );
+    const places = await this.ports.queue.positions(found);
+    return found.map((session, i) => ({ session, queuePosition: places[i] ?? 0 }));
   }
 }
 

@@ -19,7 +19,7 @@ describe("the SQLite store", () => {
   it("runs in WAL mode and migrates idempotently", () => {
     const { db } = openStore();
     expect(db.prepare("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
-    expect(migrate(db)).toBe(6);
+    expect(migrate(db)).toBe(7);
   });
 
   it("counts a place in the queue from the index alone", () => {

@@ -9,6 +9,14 @@ export const entra = {
   scope: "api://maxconf/.default",
 };
 
+/** A support-staff app at the token simulator: the service's default OPS_AUDIENCE and OPS_ROLE. */
+export const benchStaff = {
+  clientId: "bench-ops",
+  clientSecret: "bench-ops-secret",
+  audience: "api://bcsc-video-api",
+  roles: ["VideoApi.Support"],
+};
+
 export interface Simulators {
   child: Child;
   tokenServer: string;
@@ -36,6 +44,7 @@ export async function startSimulators(dir: string, name = "simulators"): Promise
       ENTRA_TENANT: entra.tenant,
       ENTRA_CLIENT_ID: entra.clientId,
       ENTRA_CLIENT_SECRET: entra.clientSecret,
+      TOKEN_SERVER_CLIENTS: JSON.stringify([benchStaff]),
       SIM_SEED: "424242",
     },
     logFile,

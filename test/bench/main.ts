@@ -28,6 +28,7 @@ import {
   load,
   type Run,
 } from "./load.ts";
+import { opsReadRows } from "./ops-reads.ts";
 import { type Child, residentBytes } from "./processes.ts";
 import {
   format,
@@ -77,6 +78,7 @@ const groups = [
   "memory",
   "rooms",
   "cluster",
+  "ops",
 ] as const;
 const only = process.env.BENCH_ONLY?.split(",").map((group) => group.trim());
 const unknown = only?.filter((group) => !(groups as readonly string[]).includes(group));
@@ -219,6 +221,9 @@ async function run() {
   if (wanted("rooms")) {
     progress("MaxConf simulator vs WireMock, and the load generator's ceiling");
     rows.push(...(await roomCreateRows({ dir, track, warmUpSeconds, roundSeconds, rounds })));
+  }
+  if (wanted("ops")) {
+    rows.push(...(await opsReadRows({ dir, device, serviceOptions, progress })));
   }
   if (held) {
     progress("memory at rest");

@@ -30,6 +30,10 @@ class InMemoryQueue implements Queue {
     );
     return ahead.length + 1;
   }
+
+  positions(sessions: Session[]): Promise<number[]> {
+    return Promise.all(sessions.map((session) => this.position(session)));
+  }
 }
 
 class InMemoryStaleSessions implements StaleSessions {

@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import type { Session } from "../../../core/model.ts";
 import type { Store } from "../../../core/ports.ts";
 import { aSession, T0 } from "../../support/builders.ts";
 import { contractSuite } from "../harness.ts";
@@ -27,6 +28,28 @@ export const queueContract = contractSuite<Store, StoreControls>([
       const ended = await saved(store, tied, { state: "session_ended" });
       expect(await store.queue.position(ended)).toBe(0);
       expect(await store.queue.position(last)).toBe(1);
+    },
+  },
+  {
+    name: "queue positions of a page at once: the same as one by one, in the page's order",
+    async run(store) {
+      const sessions = [
+        aSession("p1", { createdAt: T0 }),
+        aSession("p2", { createdAt: T0 + 1 }),
+        aSession("p3", { createdAt: T0 + 1, state: "session_started" }),
+        aSession("p4", { createdAt: T0 + 2, agentReachedAt: T0 + 3 }),
+        aSession("p5", { createdAt: T0 + 3 }),
+        aSession("b1", { createdAt: T0 + 1, destinationName: "destination-b" }),
+        aSession("b2", { createdAt: T0 + 4, destinationName: "destination-b" }),
+      ];
+      for (const s of sessions) await inserted(store, s);
+      const ended = await saved(store, sessions[1] as Session, { state: "session_ended" });
+      // Newest first, as a list shows them, waiting or not, at two destinations.
+      const page = [...sessions.slice(2), ended, sessions[0] as Session].reverse();
+      const oneByOne = await Promise.all(page.map((s) => store.queue.position(s)));
+      expect(await store.queue.positions(page)).toEqual(oneByOne);
+      expect(oneByOne).toEqual([1, 0, 2, 1, 3, 0, 2]);
+      expect(await store.queue.positions([])).toEqual([]);
     },
   },
 ]);
