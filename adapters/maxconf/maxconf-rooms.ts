@@ -236,12 +236,10 @@ function failure(answer: Answer): UpstreamError {
 }
 
 /** What undici tells of a request that got no answer (our AbortController's TimeoutError, say). */
+type Thrown = { name?: string; code?: string; cause?: { code?: string } };
+
 function noAnswerOf(error: unknown): NoAnswer {
-  const { name, code, cause } = (error ?? {}) as {
-    name?: string;
-    code?: string;
-    cause?: { code?: string };
-  };
+  const { name, code, cause } = (error ?? {}) as Thrown;
   const timedOut =
     name === "TimeoutError" ||
     code === "UND_ERR_HEADERS_TIMEOUT" ||
