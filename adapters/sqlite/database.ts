@@ -1,3 +1,5 @@
+import { WalFlush } from "./wal-flush.ts";
+
 /**
  * The little of a SQLite driver the store needs. better-sqlite3 (Node) and node:sqlite (Deno)
  * both fit it, so the SQL and the store are written once. Parameters are positional.
@@ -30,10 +32,26 @@ export function inTransaction<T>(db: SqlDatabase, work: () => T): T {
   }
 }
 
-/** WAL lets readers proceed during writes; FULL makes every acknowledged commit survive power loss. */
-export function applyDurabilitySettings(db: SqlDatabase, synchronous: "FULL" | "NORMAL"): void {
+/** An open SQLite file: its connection, and what makes a commit survive power loss. */
+export interface SqliteFile {
+  db: SqlDatabase;
+  /** With synchronous=FULL: flushes what was committed to disk, off the event loop. */
+  flush?: WalFlush;
+}
+
+/**
+ * WAL lets readers proceed during writes. synchronous=FULL makes every acknowledged commit survive
+ * power loss: the connection itself commits as NORMAL does, and the log is flushed after it by
+ * WalFlush, whose wait for the disk does not block the event loop as the connection's would.
+ */
+export function applyDurabilitySettings(
+  db: SqlDatabase,
+  path: string,
+  synchronous: "FULL" | "NORMAL",
+): SqliteFile {
   db.exec("PRAGMA journal_mode = WAL");
-  db.exec(`PRAGMA synchronous = ${synchronous}`);
+  db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA busy_timeout = 5000");
+  return { db, flush: synchronous === "FULL" ? new WalFlush(`${path}-wal`) : undefined };
 }

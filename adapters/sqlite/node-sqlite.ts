@@ -1,5 +1,5 @@
 import process from "node:process";
-import { applyDurabilitySettings, type SqlDatabase } from "./database.ts";
+import { applyDurabilitySettings, type SqlDatabase, type SqliteFile } from "./database.ts";
 import { migrate } from "./migrations.ts";
 
 /** The little of node:sqlite used here: its DatabaseSync already fits SqlDatabase. */
@@ -12,11 +12,11 @@ interface NodeSqliteModule {
  * is a native Node addon). The module is fetched at run time rather than imported: Node 20 has no
  * node:sqlite (it arrives in 22.5) and @types/node 20 no types for it.
  */
-export function openNodeSqlite(path: string, synchronous: "FULL" | "NORMAL" = "FULL"): SqlDatabase {
+export function openNodeSqlite(path: string, synchronous: "FULL" | "NORMAL" = "FULL"): SqliteFile {
   const sqlite = process.getBuiltinModule("node:sqlite") as NodeSqliteModule | undefined;
   if (!sqlite) throw new Error("node:sqlite is not available: run on Deno or Node ≥ 22.5");
   const db = new sqlite.DatabaseSync(path);
-  applyDurabilitySettings(db, synchronous);
+  const file = applyDurabilitySettings(db, path, synchronous);
   migrate(db);
-  return db;
+  return file;
 }

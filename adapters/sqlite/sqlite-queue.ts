@@ -13,9 +13,11 @@ const waitingAt = `destination_name = ? AND state IN ${waiting} AND agent_reache
  * neither counts the whole queue (the total comes from a trigger-kept count, migration 2).
  */
 export class SqliteQueue implements Queue {
-  // Those ahead and those behind, each counted up to a limit; everyone waiting; and whether the
-  // session itself still waits.
-  private readonly counts;
+  // Those behind, counted up to a limit, with everyone waiting and whether the session itself
+  // still waits; and those ahead, up to a limit. Behind first: a session that just joined (every
+  // create asks) has nobody behind it, and one statement answers.
+  private readonly behind;
+  private readonly ahead;
   /** The waiting sessions of a destination from one place in the queue to another, in order. */
   private readonly between;
 
@@ -25,15 +27,17 @@ export class SqliteQueue implements Queue {
        WHERE ${waitingAt} AND (created_at, id) >= (?, ?) AND (created_at, id) <= (?, ?)
        ORDER BY created_at, id`,
     );
-    this.counts = db.prepare(
+    this.behind = db.prepare(
       `SELECT
-         (SELECT COUNT(*) FROM (SELECT 1 FROM sessions
-            WHERE ${waitingAt} AND (created_at, id) < (?, ?) LIMIT ?)) AS ahead,
          (SELECT COUNT(*) FROM (SELECT 1 FROM sessions
             WHERE ${waitingAt} AND (created_at, id) > (?, ?) LIMIT ?)) AS behind,
          (SELECT waiting FROM waiting_counts WHERE destination_name = ?) AS total,
          (SELECT COUNT(*) FROM sessions
             WHERE id = ? AND state IN ${waiting} AND agent_reached_at IS NULL) AS self`,
+    );
+    this.ahead = db.prepare(
+      `SELECT COUNT(*) AS ahead FROM (SELECT 1 FROM sessions
+         WHERE ${waitingAt} AND (created_at, id) < (?, ?) LIMIT ?)`,
     );
   }
 
@@ -44,13 +48,12 @@ export class SqliteQueue implements Queue {
     if (!isWaiting) return 0;
     const { destinationName: destination, createdAt, id } = session;
     for (let limit = 64; ; limit *= 4) {
-      const side = [destination, createdAt, id, limit];
-      const counts = this.counts.get(...side, ...side, destination, id);
-      const ahead = Number(counts?.ahead);
-      if (ahead < limit) return ahead + 1;
+      const counts = this.behind.get(destination, createdAt, id, limit, destination, id);
       const behind = Number(counts?.behind);
       // Everyone waiting, less those behind, less the session itself if it still waits.
       if (behind < limit) return Number(counts?.total ?? 0) - behind - Number(counts?.self) + 1;
+      const ahead = Number(this.ahead.get(destination, createdAt, id, limit)?.ahead);
+      if (ahead < limit) return ahead + 1;
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Store, StoreCounts, StoreStatus } from "../../core/ports.ts";
-import type { SqlDatabase } from "./database.ts";
+import type { SqlDatabase, SqliteFile } from "./database.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { SqliteRoomDeletionOutbox } from "./sqlite-outbox.ts";
 import { SqliteQueue } from "./sqlite-queue.ts";
@@ -8,8 +8,8 @@ import { SqliteStaleSessions } from "./sqlite-stale-sessions.ts";
 import { SqliteTimeline } from "./sqlite-timeline.ts";
 
 /** Every store port on one SQLite database (opened and migrated), sharing its group commits. */
-export function sqliteStore(db: SqlDatabase): Store {
-  const commits = new GroupCommit(db);
+export function sqliteStore({ db, flush }: SqliteFile): Store {
+  const commits = new GroupCommit(db, flush && (() => flush.flush()));
   const outbox = new SqliteRoomDeletionOutbox(db, commits);
   // This process, as the owner of the creates it has under way.
   const owner = crypto.randomUUID();
@@ -20,7 +20,10 @@ export function sqliteStore(db: SqlDatabase): Store {
     outbox,
     status: new SqliteStoreStatus(db),
     timeline: new SqliteTimeline(db, commits),
-    close: async () => db.close(),
+    close: async () => {
+      db.close();
+      flush?.close();
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { DeviceRateLimiter } from "../../adapters/http/rate-limit.ts";
 import { openPostgresStore } from "../../adapters/postgres/postgres-store.ts";
-import type { SqlDatabase } from "../../adapters/sqlite/database.ts";
+import type { SqliteFile } from "../../adapters/sqlite/database.ts";
 import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import type { Clock, JobLocks, RateLimiter, Store } from "../../core/ports.ts";
 import type { ServiceConfig } from "./config.ts";
@@ -18,7 +18,7 @@ export interface Storage {
 export type OpenStorage = (config: ServiceConfig, clock: Clock, logger: Logger) => Promise<Storage>;
 
 /** Opens and migrates a SQLite file with the runtime's driver (better-sqlite3, node:sqlite). */
-export type OpenSqlite = (path: string, synchronous: "FULL" | "NORMAL") => SqlDatabase;
+export type OpenSqlite = (path: string, synchronous: "FULL" | "NORMAL") => SqliteFile;
 
 /** One process has a SQLite file: its jobs never meet another's. */
 const inThisProcess: JobLocks = { exclusively: (_job, work) => work() };

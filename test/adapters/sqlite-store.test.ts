@@ -10,9 +10,9 @@ import { aCall, anEvent, aSession } from "../support/builders.ts";
 
 function openStore() {
   const path = join(mkdtempSync(join(tmpdir(), "sessions-")), "test.db");
-  const db = openBetterSqlite(path);
-  const store = sqliteStore(db);
-  return { db, path, store: store.sessions, ports: store };
+  const file = openBetterSqlite(path);
+  const store = sqliteStore(file);
+  return { db: file.db, path, store: store.sessions, ports: store };
 }
 
 describe("the SQLite store", () => {

@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { Hono } from "hono";
 import pg from "pg";
 import { Pool } from "undici";
-import { applyDurabilitySettings, type SqlDatabase } from "../../adapters/sqlite/database.ts";
+import type { SqlDatabase } from "../../adapters/sqlite/database.ts";
 import { accessToken } from "./api-client.ts";
 
 /**
@@ -55,7 +55,9 @@ async function postgres(url: string): Promise<Inserts> {
 
 function sqlite(path: string): Inserts {
   const db = new Database(path) as unknown as SqlDatabase;
-  applyDurabilitySettings(db, env("SQLITE_SYNCHRONOUS") === "NORMAL" ? "NORMAL" : "FULL");
+  // The straight line: the connection's own flush level, its fsync on the event loop.
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec(`PRAGMA synchronous = ${env("SQLITE_SYNCHRONOUS") === "NORMAL" ? "NORMAL" : "FULL"}`);
   db.exec(sessionsTable);
   db.exec(`CREATE TABLE IF NOT EXISTS call_events (id INTEGER PRIMARY KEY, call_id TEXT NOT NULL,
     status TEXT NOT NULL, at INTEGER NOT NULL)`);

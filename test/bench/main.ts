@@ -3,7 +3,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Options } from "autocannon";
 import Database from "better-sqlite3";
-import { applyDurabilitySettings, type SqlDatabase } from "../../adapters/sqlite/database.ts";
+import type { SqlDatabase } from "../../adapters/sqlite/database.ts";
 import { bundleService } from "../../apps/api/build.ts";
 import type { DevDevice } from "../../apps/shared/dev-device.ts";
 import { call, callInProgress, metric, sessionsPath, tokenRequests } from "./api-client.ts";
@@ -528,7 +528,8 @@ async function memoryRows(hold: HeldSessions) {
  */
 function commitLatencyMs(path: string, synchronous: "FULL" | "NORMAL"): number {
   const db = new Database(path) as unknown as SqlDatabase;
-  applyDurabilitySettings(db, synchronous);
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec(`PRAGMA synchronous = ${synchronous}`);
   db.exec("CREATE TABLE probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)");
   const insert = db.prepare("INSERT INTO probe (at) VALUES (?)");
   const commits = 50;

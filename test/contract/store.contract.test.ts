@@ -3,7 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPostgresStore } from "../../adapters/postgres/postgres-store.ts";
 import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
-import { applyDurabilitySettings, type SqlDatabase } from "../../adapters/sqlite/database.ts";
+import {
+  applyDurabilitySettings,
+  type SqlDatabase,
+  type SqliteFile,
+} from "../../adapters/sqlite/database.ts";
 import { migrate } from "../../adapters/sqlite/migrations.ts";
 import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import type { Store } from "../../core/ports.ts";
@@ -44,7 +48,7 @@ async function instance(
 }
 
 /** A fresh database file per case, in a folder removed afterwards. */
-function sqliteTarget(open: (path: string) => SqlDatabase) {
+function sqliteTarget(open: (path: string) => SqliteFile) {
   return async (): Promise<Instance<Store, StoreControls>> => {
     const dir = mkdtempSync(join(tmpdir(), "contract-store-"));
     return instance(
@@ -64,16 +68,17 @@ const targets = contractTargets<Store, StoreControls>("store", {
     const settings = { url: database.url, poolSize: 4, statementTimeoutMs: 5000 };
     return instance(async () => (await openPostgresStore(settings, () => {})).store, database.drop);
   },
-  "store-sqlite": sqliteTarget((path) => openBetterSqlite(path, "NORMAL")),
+  // FULL: acknowledged writes wait for the log's flush (adapters/sqlite/wal-flush.ts).
+  "store-sqlite": sqliteTarget((path) => openBetterSqlite(path, "FULL")),
   // Opened as adapters/sqlite/node-sqlite.ts does, which only the Deno entry may import.
   "store-node-sqlite": sqliteTarget((path) => {
     const sqlite = process.getBuiltinModule("node:sqlite") as {
       DatabaseSync: new (path: string) => SqlDatabase;
     };
     const db = new sqlite.DatabaseSync(path);
-    applyDurabilitySettings(db, "NORMAL");
+    const file = applyDurabilitySettings(db, path, "NORMAL");
     migrate(db);
-    return db;
+    return file;
   }),
 });
 
