@@ -26,7 +26,9 @@ export function observeRequests(
     const at = clock.now();
     const started = performance.now();
     await withRequestContext({ requestId }, next);
-    c.header("x-request-id", requestId);
+    // Set on the answer's own headers: c.header() after the handler rebuilt every answer as a
+    // stream (a Response, a ReadableStream, a copy of both), which the server then piped out.
+    c.res.headers.set("x-request-id", requestId);
     const seconds = (performance.now() - started) / 1000;
     const matched = routePath(c, -1);
     const route = c.res.status === 404 && matched.endsWith("*") ? "unmatched" : matched;
