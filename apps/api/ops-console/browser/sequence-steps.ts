@@ -113,9 +113,16 @@ const holds = (request: RequestEntry, status: StatusEntry) => {
 };
 const reportedByApp = (status: StatusEntry) =>
   status.subject === "call" && status.actor !== "system";
-/** In the order they answered; at one instant, the shorter first (it ran inside the other). */
+/**
+ * In the order they answered. At one instant (a clock that stands still, as the test stack's),
+ * the token a MaxConf call needed first, then earlier attempts, then the shorter (it ran inside
+ * the other): the durations are real, the instants not.
+ */
 const byAnswer = (a: UpstreamEntry, b: UpstreamEntry) =>
-  Date.parse(endOf(a.at, a.ms)) - Date.parse(endOf(b.at, b.ms)) || a.ms - b.ms;
+  Date.parse(endOf(a.at, a.ms)) - Date.parse(endOf(b.at, b.ms)) ||
+  Number(b.upstream === "token-server") - Number(a.upstream === "token-server") ||
+  a.attempt - b.attempt ||
+  a.ms - b.ms;
 
 function requestArrow(request: RequestEntry): Step {
   const route = request.route.replace(/:(\w+)/g, "{$1}");
