@@ -2,7 +2,8 @@ import type pg from "pg";
 import type { Call, Session, SessionEvent } from "../../core/model.ts";
 import type { Insertion, LiveLimits, SessionChange, Sessions } from "../../core/ports.ts";
 import { run } from "./queries.ts";
-import { callFields, sessionFields, sessionRecord, toCall, toSession } from "./rows.ts";
+import { callFields, sessionRecord, toCall } from "./rows.ts";
+import { SessionReads } from "./session-reads.ts";
 
 const sessionColumns = Array.from({ length: 17 }, (_, i) => `$${i + 1}`).join(", ");
 
@@ -31,13 +32,17 @@ const save = `WITH updated AS (
 
 /** Sessions, calls and the audit trail on PostgreSQL, shared by every replica. */
 export class PostgresSessions implements Sessions {
+  private readonly reads: SessionReads;
+
   constructor(
     private readonly pool: pg.Pool,
     /** This replica: an allocating session it writes is its own. */
     private readonly replica: string,
     /** Called once a committed change owed room deletions. */
     private readonly deletionsOwed: () => void,
-  ) {}
+  ) {
+    this.reads = new SessionReads(pool);
+  }
 
   async insert(session: Session, event: SessionEvent, limits: LiveLimits = {}): Promise<Insertion> {
     const owner = session.state === "allocating" ? this.replica : null;
@@ -65,14 +70,8 @@ export class PostgresSessions implements Sessions {
     return { kind: outcome as "inserted" | "client_full" | "destination_full" };
   }
 
-  async get(id: string): Promise<Session | undefined> {
-    const { rows } = await run(
-      this.pool,
-      "get_session",
-      `SELECT ${sessionFields} FROM sessions WHERE id = $1`,
-      [id],
-    );
-    return rows[0] && toSession(rows[0]);
+  get(id: string): Promise<Session | undefined> {
+    return this.reads.session(id);
   }
 
   async save(change: SessionChange): Promise<boolean> {
@@ -114,14 +113,8 @@ export class PostgresSessions implements Sessions {
     return saved;
   }
 
-  async getCall(sessionId: string, clientCallId: string): Promise<Call | undefined> {
-    const { rows } = await run(
-      this.pool,
-      "get_call",
-      `SELECT ${callFields} FROM calls WHERE session_id = $1 AND client_call_id = $2`,
-      [sessionId, clientCallId],
-    );
-    return rows[0] && toCall(rows[0]);
+  getCall(sessionId: string, clientCallId: string): Promise<Call | undefined> {
+    return this.reads.call(sessionId, clientCallId);
   }
 
   async liveCall(sessionId: string): Promise<Call | undefined> {
