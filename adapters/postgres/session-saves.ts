@@ -6,62 +6,30 @@ import { run } from "./queries.ts";
 /** Changes saved in one statement at most. */
 const batchSize = 128;
 
-const calls = `json_to_recordset($COLS::json) AS c(n int, ord int, call_id text, session_id text,
-  client_call_id text, state text, created_at bigint, status_at bigint)`;
-const events = `json_to_recordset($COLS::json) AS e(n int, ord int, session_id text, call_id text,
-  kind text, status text, actor text, at bigint)`;
-const upsertCalls = `INSERT INTO calls (call_id, session_id, client_call_id, state, created_at, status_at)`;
-const insertEvents = "INSERT INTO session_events (session_id, call_id, kind, status, actor, at)";
-
 /** One change: the session only if its version is as expected, then the rest. */
 const one = `WITH updated AS (
     UPDATE sessions SET state = $2, reason = $3, room_name = $4, room_alias = $5, guest_pin = $6,
       status_at = $7, last_activity_at = $8, agent_reached_at = $9, version = $10
     WHERE id = $1 AND version = $11 RETURNING id
   ), calls_written AS (
-    ${upsertCalls}
+    INSERT INTO calls (call_id, session_id, client_call_id, state, created_at, status_at)
     SELECT c.call_id, c.session_id, c.client_call_id, c.state, c.created_at, c.status_at
-    FROM updated, ${calls.replace("$COLS", "$12")} ORDER BY c.n
+    FROM updated, json_to_recordset($12::json) AS c(n int, call_id text, session_id text,
+      client_call_id text, state text, created_at bigint, status_at bigint) ORDER BY c.n
     ON CONFLICT (call_id) DO UPDATE SET state = EXCLUDED.state, status_at = EXCLUDED.status_at
   ), events_written AS (
-    ${insertEvents}
+    INSERT INTO session_events (session_id, call_id, kind, status, actor, at)
     SELECT e.session_id, e.call_id, e.kind, e.status, e.actor, e.at
-    FROM updated, ${events.replace("$COLS", "$13")} ORDER BY e.n
+    FROM updated, json_to_recordset($13::json) AS e(n int, session_id text, call_id text,
+      kind text, status text, actor text, at bigint) ORDER BY e.n
   ), owed AS (
     INSERT INTO room_deletions (room_name, owed_at, next_attempt_at, session_id)
     SELECT room, $7, $7, $1 FROM updated, unnest($14::text[]) AS room
   )
   SELECT count(*)::int AS saved FROM updated`;
 
-/**
- * Many changes that move no counter (the session's state and agent_reached_at stay as they are: a
- * keep-alive), one transaction: each session only if its version is as expected and those two are
- * unchanged, then its calls and events. Sessions are updated in id order, so two replicas' batches
- * lock shared sessions alike. Answers the changes (their `ord`) that were saved.
- */
-const many = `WITH input AS (
-    SELECT * FROM json_to_recordset($1::json) AS i(ord int, id text, state text, reason text,
-      room_name text, room_alias text, guest_pin text, status_at bigint, last_activity_at bigint,
-      agent_reached_at bigint, version integer, expected integer)
-    ORDER BY i.id
-  ), updated AS (
-    UPDATE sessions s SET reason = i.reason, room_name = i.room_name, room_alias = i.room_alias,
-      guest_pin = i.guest_pin, status_at = i.status_at, last_activity_at = i.last_activity_at,
-      version = i.version
-    FROM input i WHERE s.id = i.id AND s.version = i.expected AND s.state = i.state
-      AND s.agent_reached_at IS NOT DISTINCT FROM i.agent_reached_at
-    RETURNING i.ord
-  ), calls_written AS (
-    ${upsertCalls}
-    SELECT c.call_id, c.session_id, c.client_call_id, c.state, c.created_at, c.status_at
-    FROM ${calls.replace("$COLS", "$2")} WHERE c.ord IN (SELECT ord FROM updated) ORDER BY c.n
-    ON CONFLICT (call_id) DO UPDATE SET state = EXCLUDED.state, status_at = EXCLUDED.status_at
-  ), events_written AS (
-    ${insertEvents}
-    SELECT e.session_id, e.call_id, e.kind, e.status, e.actor, e.at
-    FROM ${events.replace("$COLS", "$3")} WHERE e.ord IN (SELECT ord FROM updated) ORDER BY e.n
-  )
-  SELECT ord FROM updated`;
+/** Many changes, one transaction (save_sessions, schema/v8-batched-saves.ts): the saved ones' ord. */
+const many = "SELECT save_sessions($1, $2, $3) AS ord";
 
 const callRows = (change: SessionChange, ord = 0) =>
   (change.calls ?? []).map((c) => ({
@@ -87,10 +55,10 @@ const eventRows = (change: SessionChange, ord = 0) =>
 const numbered = <T>(rows: T[]) => rows.map((row, n) => ({ n, ...row }));
 
 /**
- * Saves of sessions, each atomic and committed before it is answered. A change that moves no
- * counter (no session status, no room deletion: a keep-alive) goes with the others of the moment
- * in one statement; one that was not saved so (its version moved on, or its state or time with the
- * agent did) and every other change is saved alone, and the single save decides.
+ * Saves of sessions, each atomic and committed before it is answered. A keep-alive (no session
+ * status, no room deletion) and a grant go with the others of the moment in one statement; one
+ * that was not saved so (its version moved on, or it was neither after all) and every other change
+ * is saved alone, and the single save decides.
  */
 export class SessionSaves {
   private readonly batches: Batches<SessionChange, boolean>;
@@ -104,7 +72,9 @@ export class SessionSaves {
   }
 
   async save(change: SessionChange): Promise<boolean> {
-    const batched = !change.roomDeletions?.length && change.events.every((e) => e.kind === "call");
+    const batched =
+      !change.roomDeletions?.length &&
+      change.events.every((e) => e.kind === "call" || e.status === "session_granted");
     if (batched && (await this.batches.run(change))) return true;
     return this.saveOne(change);
   }
