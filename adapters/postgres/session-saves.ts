@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { StoreUnavailable } from "../../core/errors.ts";
 import type { SessionChange } from "../../core/ports.ts";
 import { Batches } from "./batches.ts";
 import { run } from "./queries.ts";
@@ -51,14 +52,21 @@ const eventRows = (change: SessionChange, ord = 0) =>
     actor: e.actor,
     at: e.at,
   }));
+/** A batch the database refused (not an outage): each of its changes is saved alone. */
+const aloneUnlessUnavailable = (error: unknown): false => {
+  if (error instanceof StoreUnavailable) throw error;
+  return false;
+};
+
 /** Rows numbered in order (`n`): the order their ids are given in. */
 const numbered = <T>(rows: T[]) => rows.map((row, n) => ({ n, ...row }));
 
 /**
  * Saves of sessions, each atomic and committed before it is answered. A keep-alive (no session
  * status, no room deletion) and a grant go with the others of the moment in one statement; one
- * that was not saved so (its version moved on, or it was neither after all) and every other change
- * is saved alone, and the single save decides.
+ * that was not saved so (its version moved on, or it was neither after all; or the batch was
+ * refused, so that one broken change fails only itself) and every other change is saved alone,
+ * and the single save decides.
  */
 export class SessionSaves {
   private readonly batches: Batches<SessionChange, boolean>;
@@ -75,7 +83,7 @@ export class SessionSaves {
     const batched =
       !change.roomDeletions?.length &&
       change.events.every((e) => e.kind === "call" || e.status === "session_granted");
-    if (batched && (await this.batches.run(change))) return true;
+    if (batched && (await this.batches.run(change).catch(aloneUnlessUnavailable))) return true;
     return this.saveOne(change);
   }
 
