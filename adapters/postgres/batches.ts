@@ -4,18 +4,14 @@ interface Waiting<In, Out> {
   reject(error: unknown): void;
 }
 
-/** Batches out at once: while one waits for the disk, the next is already on its way. */
-const mostOut = 2;
-
 /**
- * One statement for many callers: a call made while the batches that may be out are all out waits
- * for one of them to come back and goes with the others in the next, so a busy replica makes one
- * round trip for many requests and an idle one sends each call at once. `send` answers the inputs
- * in their order.
+ * One statement for many callers: a call made while a batch is out waits for it and goes with the
+ * others in the next, so a busy replica makes one round trip for many requests and an idle one
+ * sends each call at once. `send` answers the inputs in their order.
  */
 export class Batches<In, Out> {
   private waiting: Waiting<In, Out>[] = [];
-  private out = 0;
+  private sending = false;
 
   constructor(
     private readonly send: (inputs: In[]) => Promise<Out[]>,
@@ -25,12 +21,12 @@ export class Batches<In, Out> {
   run(input: In): Promise<Out> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ input, resolve, reject });
-      if (this.out < mostOut) void this.sendWaiting();
+      if (!this.sending) void this.sendWaiting();
     });
   }
 
   private async sendWaiting(): Promise<void> {
-    this.out++;
+    this.sending = true;
     while (this.waiting.length > 0) {
       const batch = this.waiting.splice(0, this.most);
       try {
@@ -40,6 +36,6 @@ export class Batches<In, Out> {
         for (const waiting of batch) waiting.reject(error);
       }
     }
-    this.out--;
+    this.sending = false;
   }
 }
