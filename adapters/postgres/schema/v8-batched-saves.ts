@@ -47,4 +47,29 @@ export const v8 = `
       WHERE x.ord = ANY (saved) ORDER BY x.n;
     RETURN QUERY SELECT unnest(saved);
   END $$;
+
+  -- The takes of a batch in one function, without a call of take_request and a setting per key.
+  CREATE OR REPLACE FUNCTION take_requests(keys text[], capacity double precision, at bigint,
+    per_ms double precision) RETURNS TABLE (ord bigint, allowed boolean, left_over double precision)
+  LANGUAGE plpgsql AS $$
+  DECLARE
+    asked record;
+    had double precision;
+    since bigint;
+  BEGIN
+    PERFORM set_config('synchronous_commit', 'off', true);
+    FOR asked IN SELECT u.k, u.o FROM unnest(keys) WITH ORDINALITY AS u(k, o) ORDER BY u.k, u.o LOOP
+      INSERT INTO rate_buckets VALUES (asked.k, capacity, at) ON CONFLICT (key) DO NOTHING;
+      SELECT tokens, updated_at INTO had, since FROM rate_buckets WHERE key = asked.k FOR UPDATE;
+      ord := asked.o;
+      left_over := LEAST(capacity, had + GREATEST(at - since, 0) * per_ms);
+      allowed := left_over >= 1;
+      IF allowed THEN
+        left_over := left_over - 1;
+      END IF;
+      UPDATE rate_buckets SET tokens = left_over, updated_at = GREATEST(at, since)
+        WHERE key = asked.k;
+      RETURN NEXT;
+    END LOOP;
+  END $$;
 `;
