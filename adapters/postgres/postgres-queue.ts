@@ -7,17 +7,21 @@ import { run } from "./queries.ts";
 const waiting = "state IN ('session_granted', 'session_started') AND agent_reached_at IS NULL";
 const waitingAt = `destination_name = $1 AND ${waiting}`;
 
-// Those ahead and those behind, each counted up to a limit, walking the queue's index away from the
-// session (ordered so, or a plan cached for any parameters read the whole table); everyone waiting
-// (kept by a trigger); whether the session itself still waits, found by its id alone (beside the
-// queue's conditions, a planner without statistics yet walked the whole queue for it).
-const counts = `SELECT
+// Those behind, and those ahead only when too many are behind, each counted up to a limit, walking
+// the queue's index away from the session (ordered so, or a plan cached for any parameters read
+// the whole table); everyone waiting (kept by a trigger); whether the session itself still waits,
+// found by its id alone (beside the queue's conditions, a planner without statistics yet walked the
+// whole queue for it). A new session is at the tail: nobody behind it, and those ahead not counted.
+// (OFFSET 0: the counts are made once, not once for each mention.)
+const counts = `SELECT behind, total, self, CASE WHEN behind >= $4 THEN
     (SELECT count(*)::int FROM (SELECT FROM sessions WHERE ${waitingAt}
-       AND (created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC LIMIT $4) a) AS ahead,
+       AND (created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC LIMIT $4) a) END AS ahead
+  FROM (SELECT
     (SELECT count(*)::int FROM (SELECT FROM sessions WHERE ${waitingAt}
        AND (created_at, id) > ($2, $3) ORDER BY created_at, id LIMIT $4) b) AS behind,
     (SELECT sum(waiting)::int FROM waiting_counts WHERE destination_name = $1) AS total,
-    (SELECT (${waiting})::int FROM sessions WHERE id = $3) AS self`;
+    (SELECT (${waiting})::int FROM sessions WHERE id = $3) AS self
+    OFFSET 0) counted`;
 
 // The waiting sessions of a destination from one place in the queue to another, in order.
 const between = `SELECT id FROM sessions
@@ -45,9 +49,9 @@ export class PostgresQueue implements Queue {
         limit,
       ]);
       const { ahead, behind, total, self } = rows[0] as Record<string, number | null>;
-      if (Number(ahead) < limit) return Number(ahead) + 1;
       // Everyone waiting, less those behind, less the session itself if it still waits.
       if (Number(behind) < limit) return Number(total ?? 0) - Number(behind) - Number(self) + 1;
+      if (Number(ahead) < limit) return Number(ahead) + 1;
     }
   }
 

@@ -2,42 +2,30 @@ import type pg from "pg";
 import type { Call, Session, SessionEvent } from "../../core/model.ts";
 import type { Insertion, LiveLimits, SessionChange, Sessions } from "../../core/ports.ts";
 import { run } from "./queries.ts";
-import { callFields, sessionFields, sessionRecord, toCall, toSession } from "./rows.ts";
+import { callFields, sessionRecord, toCall } from "./rows.ts";
+import { SessionReads } from "./session-reads.ts";
+import { SessionSaves } from "./session-saves.ts";
 
 const sessionColumns = Array.from({ length: 17 }, (_, i) => `$${i + 1}`).join(", ");
 
 const insert = `SELECT outcome, existing_id FROM insert_session(ROW(${sessionColumns})::sessions,
   ROW(NULL, $18, $19, $20, $21, $22, $23)::session_events, $24, $25)`;
 
-/** The whole change in one statement: the session only if its version is as expected, then the rest. */
-const save = `WITH updated AS (
-    UPDATE sessions SET state = $2, reason = $3, room_name = $4, room_alias = $5, guest_pin = $6,
-      status_at = $7, last_activity_at = $8, agent_reached_at = $9, version = $10
-    WHERE id = $1 AND version = $11 RETURNING id
-  ), calls_written AS (
-    INSERT INTO calls (call_id, session_id, client_call_id, state, created_at, status_at)
-    SELECT c.* FROM updated, json_to_recordset($12::json) AS c(call_id text, session_id text,
-      client_call_id text, state text, created_at bigint, status_at bigint)
-    ON CONFLICT (call_id) DO UPDATE SET state = EXCLUDED.state, status_at = EXCLUDED.status_at
-  ), events_written AS (
-    INSERT INTO session_events (session_id, call_id, kind, status, actor, at)
-    SELECT e.* FROM updated, json_to_recordset($13::json) AS e(session_id text, call_id text,
-      kind text, status text, actor text, at bigint)
-  ), owed AS (
-    INSERT INTO room_deletions (room_name, owed_at, next_attempt_at, session_id)
-    SELECT room, $7, $7, $1 FROM updated, unnest($14::text[]) AS room
-  )
-  SELECT count(*)::int AS saved FROM updated`;
-
 /** Sessions, calls and the audit trail on PostgreSQL, shared by every replica. */
 export class PostgresSessions implements Sessions {
+  private readonly reads: SessionReads;
+  private readonly saves: SessionSaves;
+
   constructor(
     private readonly pool: pg.Pool,
     /** This replica: an allocating session it writes is its own. */
     private readonly replica: string,
     /** Called once a committed change owed room deletions. */
-    private readonly deletionsOwed: () => void,
-  ) {}
+    deletionsOwed: () => void,
+  ) {
+    this.reads = new SessionReads(pool);
+    this.saves = new SessionSaves(pool, deletionsOwed);
+  }
 
   async insert(session: Session, event: SessionEvent, limits: LiveLimits = {}): Promise<Insertion> {
     const owner = session.state === "allocating" ? this.replica : null;
@@ -65,63 +53,16 @@ export class PostgresSessions implements Sessions {
     return { kind: outcome as "inserted" | "client_full" | "destination_full" };
   }
 
-  async get(id: string): Promise<Session | undefined> {
-    const { rows } = await run(
-      this.pool,
-      "get_session",
-      `SELECT ${sessionFields} FROM sessions WHERE id = $1`,
-      [id],
-    );
-    return rows[0] && toSession(rows[0]);
+  get(id: string): Promise<Session | undefined> {
+    return this.reads.session(id);
   }
 
-  async save(change: SessionChange): Promise<boolean> {
-    const { session } = change;
-    const calls = (change.calls ?? []).map((c) => ({
-      call_id: c.callId,
-      session_id: c.sessionId,
-      client_call_id: c.clientCallId,
-      state: c.state,
-      created_at: c.createdAt,
-      status_at: c.statusAt,
-    }));
-    const events = change.events.map((e) => ({
-      session_id: e.sessionId,
-      call_id: e.callId ?? null,
-      kind: e.kind,
-      status: e.status,
-      actor: e.actor,
-      at: e.at,
-    }));
-    const { rows } = await run(this.pool, "save_session", save, [
-      session.id,
-      session.state,
-      session.reason ?? null,
-      session.room?.name ?? null,
-      session.room?.alias ?? null,
-      session.room?.guestPin ?? null,
-      session.statusAt,
-      session.lastActivityAt,
-      session.agentReachedAt ?? null,
-      session.version,
-      change.expectedVersion,
-      JSON.stringify(calls),
-      JSON.stringify(events),
-      change.roomDeletions ?? [],
-    ]);
-    const saved = rows[0]?.saved === 1;
-    if (saved && change.roomDeletions?.length) this.deletionsOwed();
-    return saved;
+  save(change: SessionChange): Promise<boolean> {
+    return this.saves.save(change);
   }
 
-  async getCall(sessionId: string, clientCallId: string): Promise<Call | undefined> {
-    const { rows } = await run(
-      this.pool,
-      "get_call",
-      `SELECT ${callFields} FROM calls WHERE session_id = $1 AND client_call_id = $2`,
-      [sessionId, clientCallId],
-    );
-    return rows[0] && toCall(rows[0]);
+  getCall(sessionId: string, clientCallId: string): Promise<Call | undefined> {
+    return this.reads.call(sessionId, clientCallId);
   }
 
   async liveCall(sessionId: string): Promise<Call | undefined> {

@@ -17,6 +17,7 @@ import { inMemoryStore } from "./fakes/in-memory-store.ts";
 import type { Instance } from "./harness.ts";
 import { outboxContract } from "./store/outbox.contract.ts";
 import { queueContract } from "./store/queue.contract.ts";
+import { savesAtOnceContract } from "./store/saves-at-once.contract.ts";
 import { sessionsContract } from "./store/sessions.contract.ts";
 import { staleSessionsContract } from "./store/stale-sessions.contract.ts";
 import type { StoreControls } from "./store/store-fixtures.ts";
@@ -84,6 +85,7 @@ const targets = contractTargets<Store, StoreControls>("store", {
 
 for (const target of targets) {
   sessionsContract(target);
+  savesAtOnceContract(target);
   staleSessionsContract(target);
   queueContract(target);
   outboxContract(target);
