@@ -1,10 +1,13 @@
 import { spawn } from "node:child_process";
 import cluster from "node:cluster";
+import { readFileSync } from "node:fs";
+import { get } from "node:https";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { bundleService } from "../api/build.ts";
 import { ensureDevDevice } from "../shared/dev-device.ts";
+import { devTlsDir, ensureDevTls } from "../shared/dev-tls.ts";
 import { startEmbeddedPostgres } from "../shared/embedded-postgres.ts";
 
 /**
@@ -29,6 +32,8 @@ const postgres = await startEmbeddedPostgres({
   persistent: true,
 });
 const databaseUrl = await ensureDatabase(postgres.url, "video_api");
+// The simulators speak HTTPS with npm start's dev CA (the app dials https://{destination_host}).
+const tls = ensureDevTls(devTlsDir(dataDir));
 const simulators = await startSimulators();
 const device = await ensureDevDevice(dataDir, "bcsc-demo-app");
 
@@ -37,10 +42,11 @@ const replicaEnv = {
   ...env,
   PORT: String(port),
   DATABASE_URL: databaseUrl,
-  ENTRA_AUTHORITY: `http://127.0.0.1:${ports.tokenServer}`,
+  ENTRA_AUTHORITY: `https://127.0.0.1:${ports.tokenServer}`,
   ...credentials,
   ENTRA_SCOPE: "api://maxconf/.default",
-  MAXCONF_URL: `http://127.0.0.1:${ports.maxconf}`,
+  MAXCONF_URL: `https://127.0.0.1:${ports.maxconf}`,
+  UPSTREAM_CA_FILE: tls.caFile,
   BCSC_CLIENT_KEYS_FILE: device.keysFile,
   DESTINATION_HOST: `127.0.0.1:${ports.pexip}`,
   // The dev client stands for every device played here.
@@ -67,9 +73,10 @@ console.log(`BCSC Video API v2 cluster is up
     .map((worker) => worker?.process.pid)
     .join(", ")}   (pids; kill -9 one: another takes its place)
   PostgreSQL      ${databaseUrl.replace(/:[^:@/]+@/, ":*****@")}   (data in ${join(dataDir, "postgres")})
-  Token server    http://127.0.0.1:${ports.tokenServer}
-  MaxConf         http://127.0.0.1:${ports.maxconf}
-  Pexip node      http://127.0.0.1:${ports.pexip}
+  Token server    https://127.0.0.1:${ports.tokenServer}
+  MaxConf         https://127.0.0.1:${ports.maxconf}
+  Pexip node      https://127.0.0.1:${ports.pexip}
+  Dev CA          ${tls.caFile}   (as npm start's: README, "HTTPS and the dev CA")
 Try it: npm run demo`);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -96,18 +103,25 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 async function startSimulators() {
   const entry = fileURLToPath(new URL("../simulators/main.ts", import.meta.url));
   const child = spawn(process.execPath, ["--import", "tsx", entry], {
-    env: { ...env, ...credentials },
+    env: { ...env, ...credentials, SIMULATORS_DEV_CA: devTlsDir(dataDir) },
     stdio: ["ignore", "inherit", "inherit"],
   });
   for (let tries = 0; ; tries++) {
-    const up = await fetch(`http://127.0.0.1:${ports.pexip}/_sim/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
+    const up = await healthy(`https://127.0.0.1:${ports.pexip}/_sim/health`);
     if (up) return child;
     if (tries > 100 || child.exitCode !== null) throw new Error("the simulators did not start");
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Whether a simulator answers its health check, over HTTPS trusting the dev CA. */
+function healthy(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    get(url, { ca: readFileSync(tls.caFile) }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    }).on("error", () => resolve(false));
+  });
 }
 
 /** The service's database on the server, made on first start. */

@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import { wireSimulators } from "../../simulators/index.ts";
 import { agentVideoSetting } from "../pexip-media/agent-video.ts";
 import { WeriftCallMedia } from "../pexip-media/werift-call-media.ts";
+import { ensureDevTls } from "../shared/dev-tls.ts";
 import { portFromEnv } from "../shared/env-port.ts";
 import { type Listener, listen } from "../shared/listen.ts";
 import { controlAccessFromEnv, describeControlAccess, isLoopback } from "./control-access.ts";
@@ -24,14 +25,19 @@ const ports: Record<SimulatorName, number> = {
   pexip: portFromEnv(env, "PEXIP_PORT", 8083),
 };
 const selected = names.filter((name) => !only || name === only);
+// SIMULATORS_DEV_CA names the dev CA's folder (made if missing): HTTPS with a certificate it
+// issues, as `npm start`'s simulators speak (the app dials https://, MSAL refuses http:).
+const tls = env.SIMULATORS_DEV_CA ? ensureDevTls(env.SIMULATORS_DEV_CA) : undefined;
 
 const listeners = new Map<SimulatorName, Listener>();
 await Promise.all(
-  selected.map(async (name) => listeners.set(name, await listen(ports[name], host))),
+  selected.map(async (name) => listeners.set(name, await listen(ports[name], host, {}, tls))),
 );
 // A simulator not started here is expected at its URL (default: its usual local port).
 const urlOf = (name: SimulatorName, variable: string) =>
-  listeners.get(name)?.url ?? env[variable] ?? `http://127.0.0.1:${ports[name]}`;
+  listeners.get(name)?.url ??
+  env[variable] ??
+  `${tls ? "https" : "http"}://127.0.0.1:${ports[name]}`;
 
 const tenant = env.ENTRA_TENANT ?? "bcsc-dev-tenant";
 const clientId = env.ENTRA_CLIENT_ID ?? "bcsc-video-api";
