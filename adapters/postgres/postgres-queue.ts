@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { Session } from "../../core/model.ts";
 import type { Queue } from "../../core/ports.ts";
-import { queueRuns } from "../../core/queue-order.ts";
+import { placesOf } from "../../core/queue-order.ts";
 import { run } from "./queries.ts";
 
 const waiting = "state IN ('session_granted', 'session_started') AND agent_reached_at IS NULL";
@@ -55,21 +55,20 @@ export class PostgresQueue implements Queue {
     }
   }
 
-  /** Per destination, the earliest session's place is counted; the others follow it in order. */
-  async positions(sessions: Session[]): Promise<number[]> {
-    const places = new Map<string, number>();
-    for (const queued of queueRuns(sessions)) {
-      const [first, last] = [queued[0] as Session, queued.at(-1) as Session];
-      const head = await this.position(first);
-      const { rows } = await run(this.pool, "queue_between", between, [
-        first.destinationName,
-        first.createdAt,
-        first.id,
-        last.createdAt,
-        last.id,
-      ]);
-      for (const [offset, row] of rows.entries()) places.set(String(row.id), head + offset);
-    }
-    return sessions.map((session) => places.get(session.id) ?? 0);
+  positions(sessions: Session[]): Promise<number[]> {
+    return placesOf(
+      sessions,
+      (session) => this.position(session),
+      async (first, last) => {
+        const { rows } = await run(this.pool, "queue_between", between, [
+          first.destinationName,
+          first.createdAt,
+          first.id,
+          last.createdAt,
+          last.id,
+        ]);
+        return rows.map((row) => String(row.id));
+      },
+    );
   }
 }

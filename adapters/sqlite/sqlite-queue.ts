@@ -1,6 +1,6 @@
 import type { Session } from "../../core/model.ts";
 import type { Queue } from "../../core/ports.ts";
-import { queueRuns } from "../../core/queue-order.ts";
+import { placesOf } from "../../core/queue-order.ts";
 import type { SqlDatabase } from "./database.ts";
 import { waiting } from "./rows.ts";
 
@@ -57,21 +57,14 @@ export class SqliteQueue implements Queue {
     }
   }
 
-  /** Per destination, the earliest session's place is counted; the others follow it in order. */
-  async positions(sessions: Session[]): Promise<number[]> {
-    const places = new Map<string, number>();
-    for (const queued of queueRuns(sessions)) {
-      const [first, last] = [queued[0] as Session, queued.at(-1) as Session];
-      const head = await this.position(first);
-      const ids = this.between.all(
-        first.destinationName,
-        first.createdAt,
-        first.id,
-        last.createdAt,
-        last.id,
-      );
-      for (const [offset, row] of ids.entries()) places.set(String(row.id), head + offset);
-    }
-    return sessions.map((session) => places.get(session.id) ?? 0);
+  positions(sessions: Session[]): Promise<number[]> {
+    return placesOf(
+      sessions,
+      (session) => this.position(session),
+      async (first, last) =>
+        this.between
+          .all(first.destinationName, first.createdAt, first.id, last.createdAt, last.id)
+          .map((row) => String(row.id)),
+    );
   }
 }

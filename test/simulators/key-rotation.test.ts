@@ -1,7 +1,6 @@
 import { decodeProtectedHeader } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
-import { createMaxConfSimulator } from "../../simulators/index.ts";
-import { audience, eventSink, startWiredStack, tenant, type WiredStack } from "./wired-stack.ts";
+import { standaloneMaxConf, startWiredStack, tenant, type WiredStack } from "./wired-stack.ts";
 
 const kidOf = (token: string) => decodeProtectedHeader(token).kid;
 
@@ -66,16 +65,7 @@ describe("signing key rotation (token server JWKS, MaxConf's bearer check)", () 
 
   it("works for a MaxConf that fetches the keys over HTTP", async () => {
     stack = await startWiredStack({ poolSize: 0 });
-    const overHttp = createMaxConfSimulator({
-      clock: stack.clock,
-      seed: stack.seed + 1,
-      issuer: `${stack.urls.tokenServer}/${tenant}/v2.0`,
-      jwksUrl: `${stack.urls.tokenServer}/${tenant}/discovery/v2.0/keys`,
-      audience,
-      pexipAdminUrl: stack.urls.pexip,
-      eventSink,
-      poolSize: 0,
-    });
+    const overHttp = standaloneMaxConf(stack, 0);
     const list = async (token: string) =>
       (await overHttp.app.request("/rooms", { headers: { authorization: `Bearer ${token}` } }))
         .status;

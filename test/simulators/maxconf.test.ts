@@ -5,6 +5,7 @@ import {
   audience,
   eventSink,
   hex,
+  standaloneMaxConf,
   startWiredStack,
   tenant,
   type WiredStack,
@@ -181,17 +182,7 @@ describe("MaxConf simulator", () => {
   });
 
   it("creates a room on the spot when the pool is empty", async () => {
-    const { createMaxConfSimulator } = await import("../../simulators/index.ts");
-    const unpooled = createMaxConfSimulator({
-      clock: stack.clock,
-      seed: stack.seed + 1,
-      issuer: `${stack.urls.tokenServer}/${tenant}/v2.0`,
-      jwksUrl: `${stack.urls.tokenServer}/${tenant}/discovery/v2.0/keys`,
-      audience,
-      pexipAdminUrl: stack.urls.pexip,
-      eventSink,
-      poolSize: 0,
-    });
+    const unpooled = standaloneMaxConf(stack, 0);
     const response = await unpooled.app.request(`/room/create?uuiData=${hex("x")}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}` },

@@ -1,5 +1,6 @@
 import { VirtualClock } from "../../simulators/control/clock.ts";
 import {
+  createMaxConfSimulator,
   type WiredSimulators,
   type WiringOptions,
   wireSimulators,
@@ -85,4 +86,18 @@ export function hex(text: string): string {
   return Array.from(new TextEncoder().encode(text), (byte) =>
     byte.toString(16).padStart(2, "0"),
   ).join("");
+}
+
+/** A MaxConf of its own beside the stack's, reaching its token server and Pexip over HTTP. */
+export function standaloneMaxConf(stack: WiredStack, poolSize: number) {
+  return createMaxConfSimulator({
+    clock: stack.clock,
+    seed: stack.seed + 1,
+    issuer: `${stack.urls.tokenServer}/${tenant}/v2.0`,
+    jwksUrl: `${stack.urls.tokenServer}/${tenant}/discovery/v2.0/keys`,
+    audience,
+    pexipAdminUrl: stack.urls.pexip,
+    eventSink,
+    poolSize,
+  });
 }

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createMaxConfSimulator, type Room, wireSimulators } from "../../simulators/index.ts";
+import { type Room, wireSimulators } from "../../simulators/index.ts";
 import {
   audience,
-  eventSink,
   hex,
+  standaloneMaxConf,
   startWiredStack,
   tenant,
   type WiredStack,
@@ -65,16 +65,7 @@ describe("simulators wired together", () => {
 
   it("lets a standalone MaxConf keep its pool on a Pexip reached over HTTP", async () => {
     stack = await startWiredStack({ poolSize: 0 });
-    const maxconf = createMaxConfSimulator({
-      clock: stack.clock,
-      seed: stack.seed + 1,
-      issuer: `${stack.urls.tokenServer}/${tenant}/v2.0`,
-      jwksUrl: `${stack.urls.tokenServer}/${tenant}/discovery/v2.0/keys`,
-      audience,
-      pexipAdminUrl: stack.urls.pexip,
-      eventSink,
-      poolSize: 2,
-    });
+    const maxconf = standaloneMaxConf(stack, 2);
     await maxconf.settled();
     expect(maxconf.poolSize()).toBe(2);
     const response = await maxconf.app.request(`/room/create?uuiData=${hex("over-http")}`, {
