@@ -52,6 +52,20 @@ const eventRows = (change: SessionChange, ord = 0) =>
     actor: e.actor,
     at: e.at,
   }));
+/** What a save writes of the session, in the order of `one`'s $1…$11 (and save_sessions' fields). */
+const updateOf = ({ session: s, expectedVersion }: SessionChange) => ({
+  id: s.id,
+  state: s.state,
+  reason: s.reason ?? null,
+  room_name: s.room?.name ?? null,
+  room_alias: s.room?.alias ?? null,
+  guest_pin: s.room?.guestPin ?? null,
+  status_at: s.statusAt,
+  last_activity_at: s.lastActivityAt,
+  agent_reached_at: s.agentReachedAt ?? null,
+  version: s.version,
+  expected: expectedVersion,
+});
 /** A batch the database refused (not an outage): each of its changes is saved alone. */
 const aloneUnlessUnavailable = (error: unknown): false => {
   if (error instanceof StoreUnavailable) throw error;
@@ -88,20 +102,7 @@ export class SessionSaves {
   }
 
   private async saveMany(changes: SessionChange[]): Promise<boolean[]> {
-    const sessions = changes.map(({ session: s, expectedVersion }, ord) => ({
-      ord,
-      id: s.id,
-      state: s.state,
-      reason: s.reason ?? null,
-      room_name: s.room?.name ?? null,
-      room_alias: s.room?.alias ?? null,
-      guest_pin: s.room?.guestPin ?? null,
-      status_at: s.statusAt,
-      last_activity_at: s.lastActivityAt,
-      agent_reached_at: s.agentReachedAt ?? null,
-      version: s.version,
-      expected: expectedVersion,
-    }));
+    const sessions = changes.map((change, ord) => ({ ord, ...updateOf(change) }));
     const { rows } = await run(this.pool, "save_sessions", many, [
       JSON.stringify(sessions),
       JSON.stringify(numbered(changes.flatMap((change, ord) => callRows(change, ord)))),
@@ -112,19 +113,8 @@ export class SessionSaves {
   }
 
   private async saveOne(change: SessionChange): Promise<boolean> {
-    const { session } = change;
     const { rows } = await run(this.pool, "save_session", one, [
-      session.id,
-      session.state,
-      session.reason ?? null,
-      session.room?.name ?? null,
-      session.room?.alias ?? null,
-      session.room?.guestPin ?? null,
-      session.statusAt,
-      session.lastActivityAt,
-      session.agentReachedAt ?? null,
-      session.version,
-      change.expectedVersion,
+      ...Object.values(updateOf(change)),
       JSON.stringify(numbered(callRows(change))),
       JSON.stringify(numbered(eventRows(change))),
       change.roomDeletions ?? [],

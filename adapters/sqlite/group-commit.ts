@@ -12,9 +12,9 @@ interface QueuedWrite {
 /**
  * Group commit: the writes asked for during one turn of the event loop are applied in order in one
  * transaction, committed at the next turn. Each promise settles once its write is committed; a
- * durable one (an acknowledged change) only once `flush` has also carried it to disk, which happens
+ * durable one (an acknowledged change) only once the log's flush has also carried it to disk, which happens
  * off the event loop and is shared by every commit made meanwhile. Writes that need not reach the
- * disk before they are answered (an intent, evidence) settle at the commit. Without `flush`
+ * disk before they are answered (an intent, evidence) settle at the commit. Without a log to flush
  * (synchronous=NORMAL) every write settles at the commit.
  */
 export class GroupCommit {
@@ -22,7 +22,8 @@ export class GroupCommit {
 
   constructor(
     private readonly db: SqlDatabase,
-    private readonly flush?: () => Promise<void>,
+    /** With synchronous=FULL: carries what was committed to disk (WalFlush). */
+    private readonly log?: { flush(): Promise<void> },
   ) {}
 
   /** Queues `work` for the next group commit; settles with its outcome once committed. */
@@ -37,7 +38,7 @@ export class GroupCommit {
     const batch = this.queued;
     this.queued = [];
     const outcomes = this.commit(batch);
-    const flushed = this.flush && batch.some((write) => write.durable) ? this.flush() : undefined;
+    const flushed = this.log && batch.some((write) => write.durable) ? this.log.flush() : undefined;
     batch.forEach((write, index) => {
       const outcome = outcomes[index];
       if (!outcome || "error" in outcome) write.reject(outcome?.error);

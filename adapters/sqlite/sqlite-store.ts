@@ -9,7 +9,7 @@ import { SqliteTimeline } from "./sqlite-timeline.ts";
 
 /** Every store port on one SQLite database (opened and migrated), sharing its group commits. */
 export function sqliteStore({ db, flush }: SqliteFile): Store {
-  const commits = new GroupCommit(db, flush && (() => flush.flush()));
+  const commits = new GroupCommit(db, flush);
   const outbox = new SqliteRoomDeletionOutbox(db, commits);
   // This process, as the owner of the creates it has under way.
   const owner = crypto.randomUUID();

@@ -44,7 +44,7 @@ describe("group commit with the log flushed off the event loop", () => {
   it("answers a durable write only once the flush after its commit is done", async () => {
     const { db, insert } = probeTable();
     const held = heldFlush();
-    const commits = new GroupCommit(db, held.flush);
+    const commits = new GroupCommit(db, held);
     const durable = commits.write(true, () => insert.run("acknowledged"));
     const relaxed = commits.write(false, () => insert.run("evidence"));
     expect(await settled(relaxed)).toBe(true);
@@ -59,7 +59,7 @@ describe("group commit with the log flushed off the event loop", () => {
   it("fails the durable writes whose flush failed, and only those", async () => {
     const { db, insert } = probeTable();
     const held = heldFlush();
-    const commits = new GroupCommit(db, held.flush);
+    const commits = new GroupCommit(db, held);
     const durable = commits.write(true, () => insert.run("acknowledged"));
     const relaxed = commits.write(false, () => insert.run("evidence"));
     await settled(durable);
@@ -71,7 +71,7 @@ describe("group commit with the log flushed off the event loop", () => {
   it("asks for no flush when nothing in the batch needs one", async () => {
     const { db, insert } = probeTable();
     const held = heldFlush();
-    const commits = new GroupCommit(db, held.flush);
+    const commits = new GroupCommit(db, held);
     await commits.write(false, () => insert.run("evidence"));
     expect(held.pending).toHaveLength(0);
   });
