@@ -174,8 +174,12 @@ describe("fault matrix: each upstream × each fault, through the simulators' con
               .sort(),
           )
           .toEqual(db.liveRoomNames().sort());
-        const journal = await (await fetch(`${simUrl}/_sim/journal`)).json();
-        expect(journal.entries.some((e: { fault?: string }) => e.fault)).toBe(true);
+        // A held request (timeout) is journalled once its fault has answered, after the time passed.
+        const faulted = async () => {
+          const journal = await (await fetch(`${simUrl}/_sim/journal`)).json();
+          return journal.entries.some((e: { fault?: string }) => e.fault);
+        };
+        await expect.poll(faulted).toBe(true);
 
         // The app's next try works.
         const retried = await app.call("POST", "/video/v2/sessions", {
