@@ -111,6 +111,16 @@ export class PostgresTimeline implements Timeline {
   }
 
   async search(query: SessionSearch): Promise<Session[]> {
+    if (listsLive(query)) {
+      const { after, limit } = query;
+      const { rows } = await run(
+        this.pool,
+        "live_sessions_page",
+        `SELECT ${sessionFields} FROM live_sessions_page($1, $2, $3)`,
+        [after?.createdAt ?? null, after?.id ?? null, limit],
+      );
+      return rows.map(toSession);
+    }
     const values: unknown[] = [];
     const param = (value: unknown) => `$${values.push(value)}`;
     const where: string[] = [];
@@ -152,4 +162,10 @@ export class PostgresTimeline implements Timeline {
       read.what,
     ]).catch(() => {});
   }
+}
+
+/** The live sessions and nothing else, a page of them: schema v9's function reads those. */
+function listsLive(query: SessionSearch): boolean {
+  const { live, after: _after, limit: _limit, ...others } = query;
+  return live === true && Object.values(others).every((value) => value === undefined);
 }

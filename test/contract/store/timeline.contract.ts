@@ -101,6 +101,23 @@ export const timelineContract = contractSuite<Store, StoreControls>([
     },
   },
   {
+    name: "the live sessions in pages, newest first: those made at one instant by id, ended ones left out",
+    async run(store) {
+      const made = { l1: T0, l2: T0 + 1000, l3: T0 + 1000, l4: T0 + 2000, l5: T0 + 3000 };
+      for (const [id, createdAt] of Object.entries(made)) {
+        await inserted(store, aSession(id, { createdAt }));
+      }
+      const ended = await store.sessions.get("l4");
+      if (ended) await saved(store, ended, { state: "session_ended" });
+
+      const page = async (after?: { createdAt: number; id: string }) =>
+        (await store.timeline.search({ live: true, limit: 2, after })).map((s) => s.id);
+      expect(await page()).toEqual(["l5", "l3"]);
+      expect(await page({ createdAt: made.l3, id: "l3" })).toEqual(["l2", "l1"]);
+      expect(await page({ createdAt: made.l1, id: "l1" })).toEqual([]);
+    },
+  },
+  {
     name: "pruning forgets the records before the cutoff (and staff reads), never the statuses",
     async run(store) {
       await inserted(store, aSession("a", { statusAt: T0 }));
