@@ -3,7 +3,8 @@ import type { Clock, ListedRoom, OnBehalfOf, Rooms, Sessions, StaleSessions } fr
 import { toHex } from "./create-session.ts";
 import { failInterrupted } from "./session-transition.ts";
 
-const roomsBetweenBreaks = 100;
+/** Rooms whose sessions are looked up together; requests go in between one chunk and the next. */
+const roomsAtOnce = 100;
 const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 export interface Reconciliation {
@@ -37,16 +38,20 @@ export class ReconcileRooms {
     const interrupted = await this.failInterruptedCreates();
     const deleted: string[] = [];
     let unattributed = 0;
-    let seen = 0;
-    for (const room of await this.ports.rooms.list()) {
-      // Thousands of rooms would hold the event loop for a while: requests go in between.
-      if (++seen % roomsBetweenBreaks === 0) await nextTurn();
-      const session = await this.sessionOf(room);
-      if (!session) unattributed++;
-      else if (!isLive(session.state)) {
-        const { rooms, onBehalfOf } = this.ports;
-        await onBehalfOf(session.id, "reconciliation", () => rooms.delete(room.name));
-        deleted.push(room.name);
+    const listed = await this.ports.rooms.list();
+    for (let first = 0; first < listed.length; first += roomsAtOnce) {
+      if (first > 0) await nextTurn();
+      const chunk = listed.slice(first, first + roomsAtOnce);
+      // Asked at once, so that a store batching its reads answers the chunk in one query.
+      const sessions = await Promise.all(chunk.map((room) => this.sessionOf(room)));
+      for (const [index, room] of chunk.entries()) {
+        const session = sessions[index];
+        if (!session) unattributed++;
+        else if (!isLive(session.state)) {
+          const { rooms, onBehalfOf } = this.ports;
+          await onBehalfOf(session.id, "reconciliation", () => rooms.delete(room.name));
+          deleted.push(room.name);
+        }
       }
     }
     return { interrupted, deleted, unattributed };

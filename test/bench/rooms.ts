@@ -51,9 +51,18 @@ export async function roomCreateRows(settings: RoomRowsSettings): Promise<Row[]>
     wireMock("WireMock-lean", true),
   ]);
   const subjects = [
-    { options: { url: `${stock.url}${path}`, method: "POST" }, warmUp: wireMockWarmUpSeconds },
-    { options: { url: `${lean.url}${path}`, method: "POST" }, warmUp: wireMockWarmUpSeconds },
     {
+      child: stock.child,
+      options: { url: `${stock.url}${path}`, method: "POST" },
+      warmUp: wireMockWarmUpSeconds,
+    },
+    {
+      child: lean.child,
+      options: { url: `${lean.url}${path}`, method: "POST" },
+      warmUp: wireMockWarmUpSeconds,
+    },
+    {
+      child: sims.child,
       options: {
         url: `${sims.maxconf}${path}`,
         method: "POST",
@@ -61,13 +70,23 @@ export async function roomCreateRows(settings: RoomRowsSettings): Promise<Row[]>
       },
       warmUp: warmUpSeconds,
     },
-    { options: { url: `${bare.url}${path}`, method: "POST" }, warmUp: warmUpSeconds },
-  ] satisfies { options: Options; warmUp: number }[];
-  for (const { options, warmUp } of subjects) await load({ ...options, duration: warmUp });
+    {
+      child: bare.child,
+      options: { url: `${bare.url}${path}`, method: "POST" },
+      warmUp: warmUpSeconds,
+    },
+  ] satisfies { child: Child; options: Options; warmUp: number }[];
+  const alone = subjects.map(({ child }) => child);
+  for (const { child, options, warmUp } of subjects) {
+    await aloneUnderLoad(child, alone, () => load({ ...options, duration: warmUp }));
+  }
   const runs: Run[][] = subjects.map(() => []);
   for (let round = 0; round < rounds; round++) {
-    for (const [index, { options }] of subjects.entries()) {
-      runs[index]?.push(await load({ ...options, duration: roundSeconds }));
+    for (const [index, { child, options }] of subjects.entries()) {
+      const run = await aloneUnderLoad(child, alone, () =>
+        load({ ...options, duration: roundSeconds }),
+      );
+      runs[index]?.push(run);
     }
   }
   const [wiremock, wiremockLean, simulator, ceiling] = runs.map((subject) => combine(subject));
@@ -105,6 +124,20 @@ export async function roomCreateRows(settings: RoomRowsSettings): Promise<Row[]>
       },
     },
   ];
+}
+
+/**
+ * Runs `measure` with every other subject paused (SIGSTOP), so that no idle neighbour's deferred
+ * work (a JVM's garbage collection of its request journal, its JIT) takes CPU from the one measured.
+ */
+async function aloneUnderLoad<T>(subject: Child, all: Child[], measure: () => Promise<T>) {
+  const others = all.filter((child) => child !== subject);
+  for (const child of others) child.process.kill("SIGSTOP");
+  try {
+    return await measure();
+  } finally {
+    for (const child of others) child.process.kill("SIGCONT");
+  }
 }
 
 /** bare-server.ts in its own process, like the simulator. */

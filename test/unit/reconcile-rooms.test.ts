@@ -111,4 +111,27 @@ describe("ReconcileRooms", () => {
 
     await thenLeftAllocating(room);
   });
+
+  it("looks up a hundred rooms' sessions at once, and still sorts every room right", async () => {
+    const ended = await Promise.all(
+      Array.from({ length: 150 }, (_, i) => givenRoomFor(`e${i}`, { state: "session_ended" })),
+    );
+    const live = await givenRoomFor("live", { state: "session_started" });
+    rooms.addForeign({ name: "kiosk" });
+    const get = store.sessions.get.bind(store.sessions);
+    let asked = 0;
+    let mostAtOnce = 0;
+    store.sessions.get = async (id) => {
+      mostAtOnce = Math.max(mostAtOnce, ++asked);
+      await Promise.resolve();
+      asked--;
+      return get(id);
+    };
+
+    const reconciled = await reconcileRooms.execute();
+
+    expect(mostAtOnce).toBe(100);
+    expect(reconciled).toEqual({ interrupted: 0, deleted: ended, unattributed: 1 });
+    expect((await roomNames()).sort()).toEqual(["kiosk", live].sort());
+  });
 });
