@@ -52,4 +52,19 @@ export const queueContract = contractSuite<Store, StoreControls>([
       expect(await store.queue.positions([])).toEqual([]);
     },
   },
+  {
+    name: "queue positions in a long queue, asked together and alone: head, middle and tail",
+    async run(store) {
+      const queue = Array.from({ length: 300 }, (_, i) =>
+        aSession(`long-${String(i).padStart(3, "0")}`, { createdAt: T0 + i }),
+      );
+      for (const s of queue) await inserted(store, s);
+      const asked = [0, 1, 63, 64, 150, 235, 236, 299].map((i) => queue[i] as Session);
+      const expected = [1, 2, 64, 65, 151, 236, 237, 300];
+      expect(await Promise.all(asked.map((s) => store.queue.position(s)))).toEqual(expected);
+      for (const [i, s] of asked.entries()) {
+        expect(await store.queue.position(s)).toBe(expected[i]);
+      }
+    },
+  },
 ]);
