@@ -25,6 +25,17 @@ export const storeStatusContract = contractSuite<Store, StoreControls>([
       const counts = await store.status.counts();
       expect(counts.sessionsByState).toEqual({ session_granted: 1, session_ended: 1 });
       expect(counts.pendingRoomDeletions).toBe(1);
+      const c = await inserted(store, aSession("c", { state: "allocating", room: undefined }));
+      expect((await store.status.counts()).sessionsByState).toEqual({
+        allocating: 1,
+        session_granted: 1,
+        session_ended: 1,
+      });
+      await saved(store, c, { state: "session_granted" });
+      expect((await store.status.counts()).sessionsByState).toEqual({
+        session_granted: 2,
+        session_ended: 1,
+      });
       const [owed] = await store.outbox.claim(Number.MAX_SAFE_INTEGER, 10, 0);
       await store.outbox.delivered(owed?.id ?? 0, Date.now());
       expect((await store.status.counts()).pendingRoomDeletions).toBe(0);
