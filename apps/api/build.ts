@@ -20,9 +20,30 @@ export async function bundleService(): Promise<string> {
   const outfile = `${outdir}api.mjs`;
   // Written aside, then renamed into place (atomic): a service started meanwhile, by a test
   // building at the same time, reads the old bundle or the new one, never half of one.
-  const partial = `${outdir}api.${process.pid}.partial.mjs`;
+  const [service, storeThread] = await Promise.all([
+    bundled("./main.ts", "api"),
+    // The SQLite store's thread (adapters/sqlite/store-thread.ts), loaded from beside the bundle.
+    bundled("../../adapters/sqlite/store-thread-worker.ts", "sqlite-store-thread"),
+  ]);
+  mkdirSync(outdir, { recursive: true });
+  for (const asset of assetsBesideTheEntry) {
+    const copy = `${outdir}${basename(asset)}.${process.pid}.partial`;
+    copyFileSync(new URL(`./${asset}`, import.meta.url), copy);
+    renameSync(copy, `${outdir}${basename(asset)}`);
+  }
+  const script = `${outdir}${consoleScriptFile}.${process.pid}.partial`;
+  writeFileSync(script, await bundleForBrowser(consoleSource));
+  renameSync(script, `${outdir}${consoleScriptFile}`);
+  renameSync(storeThread, `${outdir}sqlite-store-thread.mjs`);
+  renameSync(service, outfile);
+  return outfile;
+}
+
+/** One ES module of `entry` and all it imports, written aside; its path. */
+async function bundled(entry: string, name: string): Promise<string> {
+  const partial = `${outdir}${name}.${process.pid}.partial.mjs`;
   await build({
-    entryPoints: [fileURLToPath(new URL("./main.ts", import.meta.url))],
+    entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
     outfile: partial,
     bundle: true,
     platform: "node",
@@ -40,17 +61,7 @@ export async function bundleService(): Promise<string> {
     logLevel: "error",
   });
   writeFileSync(partial, latin1Only(readFileSync(partial, "utf8")));
-  mkdirSync(outdir, { recursive: true });
-  for (const asset of assetsBesideTheEntry) {
-    const copy = `${outdir}${basename(asset)}.${process.pid}.partial`;
-    copyFileSync(new URL(`./${asset}`, import.meta.url), copy);
-    renameSync(copy, `${outdir}${basename(asset)}`);
-  }
-  const script = `${outdir}${consoleScriptFile}.${process.pid}.partial`;
-  writeFileSync(script, await bundleForBrowser(consoleSource));
-  renameSync(script, `${outdir}${consoleScriptFile}`);
-  renameSync(partial, outfile);
-  return outfile;
+  return partial;
 }
 
 /**

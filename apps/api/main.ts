@@ -1,5 +1,4 @@
 import { systemClock } from "../../adapters/clock/system-clock.ts";
-import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
 import { listen } from "../shared/listen.ts";
 import { connectionLimits, loadServiceConfig, serverTls } from "./config.ts";
 import { buildService, type Service } from "./service.ts";
@@ -21,7 +20,7 @@ const listener = await listen(
 );
 let service: Service;
 try {
-  service = await buildService(config, systemClock, openStorage(openBetterSqlite));
+  service = await buildService(config, systemClock, openStorage("better-sqlite3"));
 } catch (error) {
   console.error((error as Error).message);
   process.exit(2);

@@ -1,7 +1,7 @@
 import { DeviceRateLimiter } from "../../adapters/http/rate-limit.ts";
 import { openPostgresStore } from "../../adapters/postgres/postgres-store.ts";
-import type { SqliteFile } from "../../adapters/sqlite/database.ts";
-import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
+import { storeInThread } from "../../adapters/sqlite/store-thread.ts";
+import type { Driver } from "../../adapters/sqlite/thread-messages.ts";
 import type { Clock, JobLocks, RateLimiter, Store } from "../../core/ports.ts";
 import type { ServiceConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
@@ -17,17 +17,14 @@ export interface Storage {
 
 export type OpenStorage = (config: ServiceConfig, clock: Clock, logger: Logger) => Promise<Storage>;
 
-/** Opens and migrates a SQLite file with the runtime's driver (better-sqlite3, node:sqlite). */
-export type OpenSqlite = (path: string, synchronous: "FULL" | "NORMAL") => SqliteFile;
-
 /** One process has a SQLite file: its jobs never meet another's. */
 const inThisProcess: JobLocks = { exclusively: (_job, work) => work() };
 
 /**
  * PostgreSQL when DATABASE_URL names one (several replicas share it), else the SQLite file at
- * DATABASE_PATH (one process).
+ * DATABASE_PATH (one process), on a thread of its own, opened with the runtime's driver.
  */
-export function openStorage(openSqlite: OpenSqlite): OpenStorage {
+export function openStorage(sqliteDriver: Driver): OpenStorage {
   return async (config, clock, logger) => {
     if (config.DATABASE_URL) {
       const postgres = await openPostgresStore(
@@ -45,7 +42,11 @@ export function openStorage(openSqlite: OpenSqlite): OpenStorage {
       };
     }
     return {
-      store: sqliteStore(openSqlite(config.DATABASE_PATH, config.SQLITE_SYNCHRONOUS)),
+      store: await storeInThread({
+        driver: sqliteDriver,
+        path: config.DATABASE_PATH,
+        synchronous: config.SQLITE_SYNCHRONOUS,
+      }),
       rateLimiter: new DeviceRateLimiter(config.RATE_LIMIT_PER_MINUTE, clock),
       jobLocks: inThisProcess,
     };

@@ -1,4 +1,3 @@
-import { openNodeSqlite } from "../../adapters/sqlite/node-sqlite.ts";
 import { openStorage } from "../api/storage.ts";
 import { composeStack } from "./compose-stack.ts";
 import { listenWithDenoServe } from "./deno-serve.ts";
@@ -8,6 +7,6 @@ import { runStackFromEnv } from "./run-from-env.ts";
 await runStackFromEnv((options) =>
   composeStack(options, {
     listen: listenWithDenoServe,
-    openStorage: openStorage(openNodeSqlite),
+    openStorage: openStorage("node:sqlite"),
   }),
 );

@@ -1,4 +1,3 @@
-import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
 import { openStorage } from "../api/storage.ts";
 import { listen } from "../shared/listen.ts";
 import { composeStack, type StackOptions } from "./compose-stack.ts";
@@ -9,6 +8,6 @@ export type { Stack, StackOptions } from "./compose-stack.ts";
 export function startStack(options: StackOptions) {
   return composeStack(options, {
     listen: (port, hostname, tls, limits) => listen(port, hostname, limits, tls),
-    openStorage: openStorage(openBetterSqlite),
+    openStorage: openStorage("better-sqlite3"),
   });
 }

@@ -10,6 +10,7 @@ import {
 } from "../../adapters/sqlite/database.ts";
 import { migrate } from "../../adapters/sqlite/migrations.ts";
 import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
+import { storeInThread } from "../../adapters/sqlite/store-thread.ts";
 import type { Store } from "../../core/ports.ts";
 import { migratedDatabase } from "../support/postgres.ts";
 import { InMemoryData } from "./fakes/in-memory-sessions.ts";
@@ -49,15 +50,17 @@ async function instance(
 }
 
 /** A fresh database file per case, in a folder removed afterwards. */
-function sqliteTarget(open: (path: string) => SqliteFile) {
+function sqliteTarget(open: (path: string) => Promise<Store>) {
   return async (): Promise<Instance<Store, StoreControls>> => {
     const dir = mkdtempSync(join(tmpdir(), "contract-store-"));
     return instance(
-      async () => sqliteStore(open(join(dir, "sessions.db"))),
+      () => open(join(dir, "sessions.db")),
       async () => rmSync(dir, { recursive: true, force: true }),
     );
   };
 }
+const inThisThread = (open: (path: string) => SqliteFile) => async (path: string) =>
+  sqliteStore(open(path));
 
 const targets = contractTargets<Store, StoreControls>("store", {
   "store-fake": async () => {
@@ -70,17 +73,23 @@ const targets = contractTargets<Store, StoreControls>("store", {
     return instance(async () => (await openPostgresStore(settings, () => {})).store, database.drop);
   },
   // FULL: acknowledged writes wait for the log's flush (adapters/sqlite/wal-flush.ts).
-  "store-sqlite": sqliteTarget((path) => openBetterSqlite(path, "FULL")),
+  "store-sqlite": sqliteTarget(inThisThread((path) => openBetterSqlite(path, "FULL"))),
+  // As the service has it: the same store on a thread of its own.
+  "store-sqlite-thread": sqliteTarget((path) =>
+    storeInThread({ driver: "better-sqlite3", path, synchronous: "FULL" }),
+  ),
   // Opened as adapters/sqlite/node-sqlite.ts does, which only the Deno entry may import.
-  "store-node-sqlite": sqliteTarget((path) => {
-    const sqlite = process.getBuiltinModule("node:sqlite") as {
-      DatabaseSync: new (path: string) => SqlDatabase;
-    };
-    const db = new sqlite.DatabaseSync(path);
-    const file = applyDurabilitySettings(db, path, "NORMAL");
-    migrate(db);
-    return file;
-  }),
+  "store-node-sqlite": sqliteTarget(
+    inThisThread((path) => {
+      const sqlite = process.getBuiltinModule("node:sqlite") as {
+        DatabaseSync: new (path: string) => SqlDatabase;
+      };
+      const db = new sqlite.DatabaseSync(path);
+      const file = applyDurabilitySettings(db, path, "NORMAL");
+      migrate(db);
+      return file;
+    }),
+  ),
 });
 
 for (const target of targets) {

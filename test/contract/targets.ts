@@ -91,6 +91,12 @@ export const catalog: readonly TargetInfo[] = [
     what: "sqliteStore on better-sqlite3 (a temporary file)",
   },
   {
+    name: "store-sqlite-thread",
+    port: "store",
+    kind: "real",
+    what: "storeInThread: sqliteStore on better-sqlite3 in a worker thread, as the service runs it",
+  },
+  {
     name: "store-postgres",
     port: "store",
     kind: "real",

@@ -1,0 +1,51 @@
+import { StoreUnavailable } from "../../core/errors.ts";
+import type { Store } from "../../core/ports.ts";
+
+/** Which SQLite module the thread opens the file with: better-sqlite3 (Node), node:sqlite (Deno). */
+export type Driver = "better-sqlite3" | "node:sqlite";
+
+/** A store the thread has open (0: none yet, for the call that opens one). */
+export type StoreId = number;
+/**
+ * A call to the SQLite thread: its id (0: nobody waits for an answer), the store, the port (""
+ * for the store itself: open, close), the method and its arguments.
+ */
+export type Call = [id: number, store: StoreId, port: string, method: string, args: unknown[]];
+/**
+ * An answer: the call's id and its value, or what it threw; id 0 is a store's outbox saying it
+ * is owed a delivery (the value is the store).
+ */
+export type Reply = [id: number, value?: unknown, error?: ThrownError];
+
+export interface ThrownError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+type Methods<Port> = readonly (keyof Port & string)[];
+
+/** The methods whose answers the calling thread waits for, port by port. */
+export const calledPorts: { [Port in Exclude<keyof Store, "close">]: Methods<Store[Port]> } = {
+  sessions: ["insert", "get", "save", "getCall", "liveCall"],
+  staleSessions: ["idleSince", "orphanedAllocations", "isOrphaned"],
+  queue: ["position", "positions"],
+  outbox: ["claim", "delivered", "failed"],
+  status: ["writable", "counts"],
+  timeline: ["history", "search", "prune"],
+};
+
+export function thrown(error: unknown): ThrownError {
+  if (!(error instanceof Error)) return { name: "Error", message: String(error) };
+  return { name: error.name, message: error.message, stack: error.stack };
+}
+
+/** The error again, in the calling thread: a StoreUnavailable stays one. */
+export function revived({ name, message, stack }: ThrownError): Error {
+  const error =
+    name === "StoreUnavailable"
+      ? new StoreUnavailable(message)
+      : Object.assign(new Error(message), { name });
+  if (stack) error.stack = stack;
+  return error;
+}
