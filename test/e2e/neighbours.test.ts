@@ -2,7 +2,6 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
 import { buildService } from "../../apps/api/service.ts";
 import { openStorage } from "../../apps/api/storage.ts";
 import { sharedTestStack } from "../support/stack.ts";
@@ -31,7 +30,7 @@ describe("neighbours on the same MaxConf tenant", () => {
         DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "neighbour-")), "video-api.db"),
       },
       stack().clock,
-      openStorage(openBetterSqlite),
+      openStorage("better-sqlite3"),
     );
     try {
       const outcome = await neighbour.jobs.reconcileRooms.execute();
