@@ -11,7 +11,8 @@ COPY core ./core
 COPY adapters ./adapters
 COPY simulators ./simulators
 COPY apps ./apps
-# One minified module (esbuild): ready in about half a second, where tsx would first transpile.
+# The service and its SQLite thread as two ES modules (esbuild): ready in about half a second,
+# where tsx would first transpile.
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime

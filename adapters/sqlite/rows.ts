@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { type Call, callStates, type Session, sessionStates } from "../../core/model.ts";
+import { columnsOf } from "./columns.ts";
 import type { Row, SqlValue } from "./database.ts";
 
 export const live = "('allocating', 'session_granted', 'session_started')";
@@ -9,75 +9,44 @@ export const sessionColumns = `id, client_id, device_code, destination_name, des
   state, reason, uui_data, room_name, room_alias, guest_pin, created_at, status_at,
   last_activity_at, agent_reached_at, version`;
 
-const text = z.string();
-const time = z.number().int();
-const maybe = <T extends z.ZodType>(type: T) => type.nullable().transform((v) => v ?? undefined);
-
 /** A sessions row as read back; a row that does not fit is a broken store, not a session. */
-const sessionRow = z.object({
-  id: text,
-  client_id: text,
-  device_code: text,
-  destination_name: text,
-  destination_host: text,
-  state: z.enum(sessionStates),
-  reason: maybe(text),
-  uui_data: text,
-  room_name: z.string().nullable(),
-  room_alias: z.string().nullable(),
-  guest_pin: z.string().nullable(),
-  created_at: time,
-  status_at: time,
-  last_activity_at: time,
-  agent_reached_at: maybe(time),
-  version: time,
-});
-
-const callRow = z.object({
-  session_id: text,
-  call_id: text,
-  client_call_id: text,
-  state: z.enum(callStates),
-  created_at: time,
-  status_at: time,
-});
-
 export function toSession(row: Row): Session {
-  const r = sessionRow.parse(row);
+  const c = columnsOf(row, "sessions");
+  const roomName = c.textOrNull("room_name");
   return {
-    id: r.id,
-    clientId: r.client_id,
-    deviceCode: r.device_code,
-    destinationName: r.destination_name,
-    destinationHost: r.destination_host,
-    state: r.state,
-    reason: r.reason,
-    uuiData: r.uui_data,
+    id: c.text("id"),
+    clientId: c.text("client_id"),
+    deviceCode: c.text("device_code"),
+    destinationName: c.text("destination_name"),
+    destinationHost: c.text("destination_host"),
+    state: c.oneOf("state", sessionStates),
+    reason: c.textOrNull("reason") ?? undefined,
+    uuiData: c.text("uui_data"),
     room:
-      r.room_name === null
+      roomName === null
         ? undefined
         : {
-            name: r.room_name,
-            alias: present(r.room_alias, "room_alias"),
-            guestPin: present(r.guest_pin, "guest_pin"),
+            name: roomName,
+            alias: present(c.textOrNull("room_alias"), "room_alias"),
+            guestPin: present(c.textOrNull("guest_pin"), "guest_pin"),
           },
-    createdAt: r.created_at,
-    statusAt: r.status_at,
-    lastActivityAt: r.last_activity_at,
-    agentReachedAt: r.agent_reached_at,
-    version: r.version,
+    createdAt: c.int("created_at"),
+    statusAt: c.int("status_at"),
+    lastActivityAt: c.int("last_activity_at"),
+    agentReachedAt: c.intOrNull("agent_reached_at") ?? undefined,
+    version: c.int("version"),
   };
 }
 
 export function toCall(row: Row): Call {
-  const r = callRow.parse(row);
+  const c = columnsOf(row, "calls");
   return {
-    sessionId: r.session_id,
-    callId: r.call_id,
-    clientCallId: r.client_call_id,
-    state: r.state,
-    createdAt: r.created_at,
-    statusAt: r.status_at,
+    sessionId: c.text("session_id"),
+    callId: c.text("call_id"),
+    clientCallId: c.text("client_call_id"),
+    state: c.oneOf("state", callStates),
+    createdAt: c.int("created_at"),
+    statusAt: c.int("status_at"),
   };
 }
 

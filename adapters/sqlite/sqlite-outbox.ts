@@ -1,21 +1,18 @@
-import { z } from "zod";
 import type { PendingRoomDeletion, RoomDeletionOutbox } from "../../core/ports.ts";
-import type { SqlDatabase } from "./database.ts";
+import { columnsOf } from "./columns.ts";
+import type { Row, SqlDatabase } from "./database.ts";
 import type { GroupCommit } from "./group-commit.ts";
 
-const pendingRow = z
-  .object({
-    id: z.number().int(),
-    room_name: z.string(),
-    attempts: z.number().int(),
-    session_id: z.string().nullable(),
-  })
-  .transform((row) => ({
-    id: row.id,
-    roomName: row.room_name,
-    attempts: row.attempts,
-    sessionId: row.session_id ?? undefined,
-  }));
+/** A room_deletions row as the outbox hands it out. */
+function pending(row: Row): PendingRoomDeletion {
+  const c = columnsOf(row, "room_deletions");
+  return {
+    id: c.int("id"),
+    roomName: c.text("room_name"),
+    attempts: c.int("attempts"),
+    sessionId: c.textOrNull("session_id") ?? undefined,
+  };
+}
 
 /** The room deletions owed to MaxConf, on SQLite; rows are written by SqliteSessions.save. */
 export class SqliteRoomDeletionOutbox implements RoomDeletionOutbox {
@@ -52,7 +49,7 @@ export class SqliteRoomDeletionOutbox implements RoomDeletionOutbox {
     );
     // RETURNING gives no order: oldest first, as claimed.
     return rows
-      .map((row) => ({ row: pendingRow.parse(row), due: Number(row.next_attempt_at) }))
+      .map((row) => ({ row: pending(row), due: Number(row.next_attempt_at) }))
       .sort((a, b) => a.due - b.due || a.row.id - b.row.id)
       .map(({ row }) => row);
   }
