@@ -5,9 +5,9 @@ interface Waiting<In, Out> {
 }
 
 /**
- * One statement for many callers: a call made while a batch is out waits for it and goes with the
- * others in the next, so a busy replica makes one round trip for many requests and an idle one
- * sends each call at once. `send` answers the inputs in their order.
+ * One statement for many callers: the calls of one turn of the event loop go together, and a call
+ * made while a batch is out waits for it and goes with the others in the next, so a busy replica
+ * makes one round trip for many requests. `send` answers the inputs in their order.
  */
 export class Batches<In, Out> {
   private waiting: Waiting<In, Out>[] = [];
@@ -20,8 +20,12 @@ export class Batches<In, Out> {
 
   run(input: In): Promise<Out> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ input, resolve, reject });
-      if (!this.sending) void this.sendWaiting();
+      // The first call of an idle batch goes at the end of this turn, with the calls of the
+      // other requests the turn handles.
+      if (this.waiting.push({ input, resolve, reject }) === 1 && !this.sending) {
+        this.sending = true;
+        setImmediate(() => void this.sendWaiting());
+      }
     });
   }
 
