@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import { StoreUnavailable } from "../../core/errors.ts";
 import type { Store } from "../../core/ports.ts";
 import {
   type Call,
@@ -65,8 +66,9 @@ class StoreThread {
   constructor() {
     // Only calls waiting for an answer keep the process alive, as they would in this thread.
     this.worker.unref();
-    this.worker.on("error", (error) => this.fail(error));
-    this.worker.on("exit", (code) => this.fail(new Error(`the SQLite thread stopped (${code})`)));
+    // Every call after is refused as the database being unavailable (503): readiness fails.
+    this.worker.on("error", (error) => this.fail(`the SQLite thread failed: ${error.message}`));
+    this.worker.on("exit", (code) => this.fail(`the SQLite thread stopped (exit code ${code})`));
     this.worker.on("message", (replies: Reply[]) => this.answered(replies));
   }
 
@@ -116,8 +118,8 @@ class StoreThread {
     if (this.pending.size === 0) this.worker.unref();
   }
 
-  private fail(error: Error): void {
-    this.failure ??= error;
+  private fail(reason: string): void {
+    this.failure ??= new StoreUnavailable(reason);
     for (const { reject } of this.pending.values()) reject(this.failure);
     this.pending.clear();
     this.worker.unref();

@@ -22,7 +22,7 @@ export function readinessChecks(store: StoreStatus, upstreams: Upstreams, clock:
     ),
   }));
   return async (): Promise<Record<string, string>> => ({
-    database: (await store.writable()) ? "ok" : "unreachable",
+    database: (await store.writable().catch(() => false)) ? "ok" : "unreachable",
     ...(await upstreamChecks()),
   });
 }
