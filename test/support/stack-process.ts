@@ -16,6 +16,9 @@ export interface StackProcess {
 function spawnStack(command: string, args: string[], env: Record<string, string>) {
   const child = spawn(command, args, {
     cwd: repositoryRoot,
+    // A process group of its own, signalled whole: tsx runs the stack in a child of its own,
+    // which a signal to tsx alone (SIGKILL) would leave running after the test.
+    detached: true,
     // Plain text, so a failure's stderr reads well in the test report.
     env: { ...process.env, NODE_EXTRA_CA_CERTS: "", NO_COLOR: "1", ...env },
   });
@@ -41,8 +44,15 @@ export async function startStackProcess(
   const { child, output } = spawnStack(command, args, env);
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   const stop = async (signal: NodeJS.Signals) => {
-    const lingering = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    child.kill(signal);
+    const signalGroup = (sent: NodeJS.Signals) => {
+      try {
+        process.kill(-(child.pid ?? 0), sent);
+      } catch {
+        // the whole group is gone already
+      }
+    };
+    const lingering = setTimeout(() => signalGroup("SIGKILL"), 5_000);
+    signalGroup(signal);
     const code = await exited;
     clearTimeout(lingering);
     return code;
