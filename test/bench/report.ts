@@ -86,7 +86,8 @@ export function statusSummary(result: LoadResult): string {
 
 export function format(value: number, unit: string): string {
   if (!Number.isFinite(value)) return String(value);
-  const digits = unit === "×" ? 2 : Math.abs(value) >= 100 || Number.isInteger(value) ? 0 : 1;
+  // Ratios to three places: at two, 0.796 read as a failing 0.80 against a bar of 0.8.
+  const digits = unit === "×" ? 3 : Math.abs(value) >= 100 || Number.isInteger(value) ? 0 : 1;
   const number = value.toLocaleString("en-US", {
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
