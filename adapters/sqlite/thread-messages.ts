@@ -23,17 +23,25 @@ export interface ThrownError {
   stack?: string;
 }
 
-type Methods<Port> = readonly (keyof Port & string)[];
+type Ports = Exclude<keyof Store, "close">;
+/** Methods that do not wait for the thread: records sent on, a listener kept in the caller. */
+type NotWaitedFor = "record" | "recordRead" | "whenOwed";
 
 /** The methods whose answers the calling thread waits for, port by port. */
-export const calledPorts: { [Port in Exclude<keyof Store, "close">]: Methods<Store[Port]> } = {
+export const calledPorts = {
   sessions: ["insert", "get", "save", "getCall", "liveCall"],
   staleSessions: ["idleSince", "orphanedAllocations", "isOrphaned"],
   queue: ["position", "positions"],
   outbox: ["claim", "delivered", "failed"],
   status: ["writable", "counts"],
   timeline: ["history", "search", "prune"],
-};
+} as const satisfies { [Port in Ports]: readonly (keyof Store[Port] & string)[] };
+
+// A method added to a port and not listed above (nor among NotWaitedFor) fails to compile here.
+type Unlisted = {
+  [Port in Ports]: Exclude<keyof Store[Port], NotWaitedFor | (typeof calledPorts)[Port][number]>;
+}[Ports];
+export const everyMethodListed: [Unlisted] extends [never] ? true : never = true;
 
 export function thrown(error: unknown): ThrownError {
   if (!(error instanceof Error)) return { name: "Error", message: String(error) };
