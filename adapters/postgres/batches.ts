@@ -30,7 +30,6 @@ export class Batches<In, Out> {
   }
 
   private async sendWaiting(): Promise<void> {
-    this.sending = true;
     while (this.waiting.length > 0) {
       const batch = this.waiting.splice(0, this.most);
       try {

@@ -2,8 +2,13 @@ import { parentPort } from "node:worker_threads";
 import type { Store } from "../../core/ports.ts";
 import type { SqliteFile } from "./database.ts";
 import { sqliteStore } from "./sqlite-store.ts";
-import type { StoreThreadOptions } from "./store-thread.ts";
-import { type Call, type Reply, type StoreId, thrown } from "./thread-messages.ts";
+import {
+  type Call,
+  type Reply,
+  type StoreId,
+  type StoreThreadOptions,
+  thrown,
+} from "./thread-messages.ts";
 
 // The SQLite thread (store-thread.ts): opens stores, each on its file, and answers calls in order.
 const port = parentPort;
@@ -55,20 +60,17 @@ function run(id: StoreId, portName: string, method: string, args: unknown[]): un
   return fn.apply(target, args);
 }
 
-async function open({ driver, path, synchronous }: StoreThreadOptions): Promise<StoreId> {
-  const store = sqliteStore(await openFile(driver, path, synchronous));
+async function open(options: StoreThreadOptions): Promise<StoreId> {
+  const store = sqliteStore(await openFile(options));
   const id = nextStore++;
   stores.set(id, store);
   store.outbox.whenOwed(() => answer([0, id]));
   return id;
 }
 
-async function openFile(
-  driver: StoreThreadOptions["driver"],
-  path: string,
-  synchronous: "FULL" | "NORMAL",
-): Promise<SqliteFile> {
-  if (driver === "node:sqlite")
+async function openFile({ driver, path, synchronous }: StoreThreadOptions): Promise<SqliteFile> {
+  if (driver === "node:sqlite") {
     return (await import("./node-sqlite.ts")).openNodeSqlite(path, synchronous);
+  }
   return (await import("./better-sqlite3.ts")).openBetterSqlite(path, synchronous);
 }

@@ -4,17 +4,11 @@ import type { Store } from "../../core/ports.ts";
 import {
   type Call,
   calledPorts,
-  type Driver,
   type Reply,
   revived,
   type StoreId,
+  type StoreThreadOptions,
 } from "./thread-messages.ts";
-
-export interface StoreThreadOptions {
-  driver: Driver;
-  path: string;
-  synchronous: "FULL" | "NORMAL";
-}
 
 /**
  * The SQLite store (sqliteStore) on a thread of its own: its statements, commits and JSON run

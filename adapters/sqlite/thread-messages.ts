@@ -4,6 +4,13 @@ import type { Store } from "../../core/ports.ts";
 /** Which SQLite module the thread opens the file with: better-sqlite3 (Node), node:sqlite (Deno). */
 export type Driver = "better-sqlite3" | "node:sqlite";
 
+/** What the thread opens a store on. */
+export interface StoreThreadOptions {
+  driver: Driver;
+  path: string;
+  synchronous: "FULL" | "NORMAL";
+}
+
 /** A store the thread has open (0: none yet, for the call that opens one). */
 export type StoreId = number;
 /**

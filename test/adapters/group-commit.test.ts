@@ -25,6 +25,16 @@ function heldFlush() {
   return { flush, pending, failures };
 }
 
+/** A durable and a relaxed write queued together, on a flush the test finishes by hand. */
+function aDurableAndARelaxedWrite() {
+  const { db, insert } = probeTable();
+  const held = heldFlush();
+  const commits = new GroupCommit(db, held);
+  const durable = commits.write(true, () => insert.run("acknowledged"));
+  const relaxed = commits.write(false, () => insert.run("evidence"));
+  return { db, held, durable, relaxed };
+}
+
 const settled = async (promise: Promise<unknown>) => {
   let done = false;
   promise.then(
@@ -42,11 +52,7 @@ const settled = async (promise: Promise<unknown>) => {
 
 describe("group commit with the log flushed off the event loop", () => {
   it("answers a durable write only once the flush after its commit is done", async () => {
-    const { db, insert } = probeTable();
-    const held = heldFlush();
-    const commits = new GroupCommit(db, held);
-    const durable = commits.write(true, () => insert.run("acknowledged"));
-    const relaxed = commits.write(false, () => insert.run("evidence"));
+    const { db, held, durable, relaxed } = aDurableAndARelaxedWrite();
     expect(await settled(relaxed)).toBe(true);
     expect(await settled(durable)).toBe(false);
     // Committed (readable) already, but not answered until it is on disk.
@@ -57,11 +63,7 @@ describe("group commit with the log flushed off the event loop", () => {
   });
 
   it("fails the durable writes whose flush failed, and only those", async () => {
-    const { db, insert } = probeTable();
-    const held = heldFlush();
-    const commits = new GroupCommit(db, held);
-    const durable = commits.write(true, () => insert.run("acknowledged"));
-    const relaxed = commits.write(false, () => insert.run("evidence"));
+    const { held, durable, relaxed } = aDurableAndARelaxedWrite();
     await settled(durable);
     held.failures[0]?.(new Error("EIO"));
     await expect(durable).rejects.toThrow("EIO");

@@ -50,32 +50,22 @@ export async function roomCreateRows(settings: RoomRowsSettings): Promise<Row[]>
     wireMock("WireMock", false),
     wireMock("WireMock-lean", true),
   ]);
+  const subject = (
+    child: Child,
+    url: string,
+    warmUp: number,
+    headers?: Record<string, string>,
+  ): { child: Child; options: Options; warmUp: number } => ({
+    child,
+    options: { url: `${url}${path}`, method: "POST", headers },
+    warmUp,
+  });
   const subjects = [
-    {
-      child: stock.child,
-      options: { url: `${stock.url}${path}`, method: "POST" },
-      warmUp: wireMockWarmUpSeconds,
-    },
-    {
-      child: lean.child,
-      options: { url: `${lean.url}${path}`, method: "POST" },
-      warmUp: wireMockWarmUpSeconds,
-    },
-    {
-      child: sims.child,
-      options: {
-        url: `${sims.maxconf}${path}`,
-        method: "POST",
-        headers: { authorization: bearer },
-      },
-      warmUp: warmUpSeconds,
-    },
-    {
-      child: bare.child,
-      options: { url: `${bare.url}${path}`, method: "POST" },
-      warmUp: warmUpSeconds,
-    },
-  ] satisfies { child: Child; options: Options; warmUp: number }[];
+    subject(stock.child, stock.url, wireMockWarmUpSeconds),
+    subject(lean.child, lean.url, wireMockWarmUpSeconds),
+    subject(sims.child, sims.maxconf, warmUpSeconds, { authorization: bearer }),
+    subject(bare.child, bare.url, warmUpSeconds),
+  ];
   const alone = subjects.map(({ child }) => child);
   for (const { child, options, warmUp } of subjects) {
     await aloneUnderLoad(child, alone, () => load({ ...options, duration: warmUp }));
