@@ -1,5 +1,3 @@
-import { WalFlush } from "./wal-flush.ts";
-
 /**
  * The little of a SQLite driver the store needs. better-sqlite3 (Node) and node:sqlite (Deno)
  * both fit it, so the SQL and the store are written once. Parameters are positional.
@@ -32,26 +30,25 @@ export function inTransaction<T>(db: SqlDatabase, work: () => T): T {
   }
 }
 
-/** An open SQLite file: its connection, and what makes a commit survive power loss. */
+/** An open SQLite file: its connection, and the level its acknowledged writes commit with. */
 export interface SqliteFile {
   db: SqlDatabase;
-  /** With synchronous=FULL: flushes what was committed to disk, off the event loop. */
-  flush?: WalFlush;
+  /** FULL: an acknowledged write survives power loss; NORMAL: a crash of the process only. */
+  synchronous: "FULL" | "NORMAL";
 }
 
 /**
- * WAL lets readers proceed during writes. synchronous=FULL makes every acknowledged commit survive
- * power loss: the connection itself commits as NORMAL does, and the log is flushed after it by
- * WalFlush, whose wait for the disk does not block the event loop as the connection's would.
+ * WAL lets readers proceed during writes. The connection commits as NORMAL (the log reaches the
+ * operating system, which a killed process does not lose); with `synchronous` FULL, the group
+ * commit raises it to FULL (the log synced to disk) for the commits that hold an acknowledged write.
  */
 export function applyDurabilitySettings(
   db: SqlDatabase,
-  path: string,
   synchronous: "FULL" | "NORMAL",
 ): SqliteFile {
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA busy_timeout = 5000");
-  return { db, flush: synchronous === "FULL" ? new WalFlush(`${path}-wal`) : undefined };
+  return { db, synchronous };
 }

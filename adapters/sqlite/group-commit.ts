@@ -11,19 +11,19 @@ interface QueuedWrite {
 
 /**
  * Group commit: the writes asked for during one turn of the event loop are applied in order in one
- * transaction, committed at the next turn. Each promise settles once its write is committed; a
- * durable one (an acknowledged change) only once the log's flush has also carried it to disk, which happens
- * off the event loop and is shared by every commit made meanwhile. Writes that need not reach the
- * disk before they are answered (an intent, evidence) settle at the commit. Without a log to flush
- * (synchronous=NORMAL) every write settles at the commit.
+ * transaction, committed at the next turn; each promise settles with the commit. With `synchronous`
+ * FULL, a commit holding a durable write (an acknowledged change) syncs the log to disk, one sync
+ * shared by the whole batch; writes that need not reach the disk before they are answered (an
+ * intent, evidence) commit as NORMAL when nothing durable rides with them. The store runs on a
+ * thread of its own (store-thread.ts), so the wait for the disk holds up only that thread.
  */
 export class GroupCommit {
   private queued: QueuedWrite[] = [];
+  private level: "FULL" | "NORMAL" = "NORMAL";
 
   constructor(
     private readonly db: SqlDatabase,
-    /** With synchronous=FULL: carries what was committed to disk (WalFlush). */
-    private readonly log?: { flush(): Promise<void> },
+    private readonly synchronous: "FULL" | "NORMAL",
   ) {}
 
   /** Queues `work` for the next group commit; settles with its outcome once committed. */
@@ -37,15 +37,21 @@ export class GroupCommit {
   private commitQueued(): void {
     const batch = this.queued;
     this.queued = [];
+    const durable = this.synchronous === "FULL" && batch.some((write) => write.durable);
+    this.commitWith(durable ? "FULL" : "NORMAL");
     const outcomes = this.commit(batch);
-    const flushed = this.log && batch.some((write) => write.durable) ? this.log.flush() : undefined;
     batch.forEach((write, index) => {
       const outcome = outcomes[index];
       if (!outcome || "error" in outcome) write.reject(outcome?.error);
-      else if (write.durable && flushed)
-        flushed.then(() => write.resolve(outcome.value), write.reject);
       else write.resolve(outcome.value);
     });
+  }
+
+  /** The connection's level for the commits that follow (it applies from the next transaction). */
+  private commitWith(level: "FULL" | "NORMAL"): void {
+    if (level === this.level) return;
+    this.db.exec(`PRAGMA synchronous = ${level}`);
+    this.level = level;
   }
 
   /** One transaction for all of `batch`; the outcome of each. */

@@ -60,7 +60,7 @@ export class SqliteSessions implements Sessions {
 
   insert(session: Session, event: SessionEvent, limits: LiveLimits = {}): Promise<Insertion> {
     // An intent (allocating) is committed to the WAL without waiting for the disk; the grant's
-    // flushed commit carries it to disk anyway. Saves one fsync per create.
+    // synced commit carries it to disk anyway. Saves one fsync per create.
     return this.commits.write(session.state !== "allocating", (): Insertion => {
       const existing = this.sql.findLive.get(session.clientId, session.deviceCode);
       if (existing) return { kind: "existing", session: toSession(existing) };

@@ -20,8 +20,8 @@ let nextStore = 1;
 let outgoing: Reply[] = [];
 function answer(reply: Reply): void {
   if (outgoing.push(reply) > 1) return;
-  // The answers ready together go back together (a durable write's once its flush is done),
-  // without waiting for the turn's commit: a read answered now is not held behind it.
+  // The answers ready together go back together, without waiting for the turn's commit: a read
+  // answered now is not held behind it.
   queueMicrotask(() => {
     const replies = outgoing;
     outgoing = [];

@@ -72,7 +72,7 @@ const targets = contractTargets<Store, StoreControls>("store", {
     const settings = { url: database.url, poolSize: 4, statementTimeoutMs: 5000 };
     return instance(async () => (await openPostgresStore(settings, () => {})).store, database.drop);
   },
-  // FULL: acknowledged writes wait for the log's flush (adapters/sqlite/wal-flush.ts).
+  // FULL: the commits holding an acknowledged write sync the log (adapters/sqlite/group-commit.ts).
   "store-sqlite": sqliteTarget(inThisThread((path) => openBetterSqlite(path, "FULL"))),
   // As the service has it: the same store on a thread of its own.
   "store-sqlite-thread": sqliteTarget((path) =>
@@ -85,7 +85,7 @@ const targets = contractTargets<Store, StoreControls>("store", {
         DatabaseSync: new (path: string) => SqlDatabase;
       };
       const db = new sqlite.DatabaseSync(path);
-      const file = applyDurabilitySettings(db, path, "NORMAL");
+      const file = applyDurabilitySettings(db, "NORMAL");
       migrate(db);
       return file;
     }),
