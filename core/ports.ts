@@ -22,9 +22,20 @@ export interface Ids {
   callId(): string;
 }
 
+/**
+ * Whom upstream work is done for: what it asks of the upstreams is recorded in that session's
+ * timeline, with why and, when a request caused it, that request's id (sent upstream too).
+ */
+export interface OnBehalf {
+  sessionId: string;
+  cause: Cause;
+  requestId?: string;
+}
+
 /** A bearer token for MaxConf. */
 export interface AccessTokens {
-  get(): Promise<string>;
+  /** `on`: the work the token is for, told of the fetch should it have to wait for one. */
+  get(on?: OnBehalf): Promise<string>;
   /** The upstream refused this token: forget it so the next get() fetches a new one. */
   invalidate(token: string): void;
 }
@@ -41,14 +52,11 @@ export interface UpstreamExchange {
   attempt: number;
 }
 
-/** Told of each upstream exchange (the composition root keeps them in the session's timeline). */
-export type ExchangeObserver = (exchange: UpstreamExchange) => void;
-
 /**
- * Runs `work` on a session's behalf: what it asks of the upstreams meanwhile is recorded in that
- * session's timeline.
+ * Told of each upstream exchange, and whom it was for (the composition root keeps those in the
+ * session's timeline).
  */
-export type OnBehalfOf = <T>(sessionId: string, cause: Cause, work: () => Promise<T>) => Promise<T>;
+export type ExchangeObserver = (exchange: UpstreamExchange, on?: OnBehalf) => void;
 
 /** A room MaxConf holds, as its list shows it. */
 export interface ListedRoom {
@@ -57,10 +65,11 @@ export interface ListedRoom {
   uuiText?: string;
 }
 
+/** `on`: whom the work is for; without it, it is recorded nowhere. */
 export interface Rooms {
-  create(uuiData: string): Promise<RoomAssignment>;
+  create(uuiData: string, on?: OnBehalf): Promise<RoomAssignment>;
   /** Deleting a room that is already gone succeeds. */
-  delete(roomName: string): Promise<void>;
+  delete(roomName: string, on?: OnBehalf): Promise<void>;
   /** Every room handed out on the tenant: ours, and rooms others made. */
   list(): Promise<ListedRoom[]>;
 }

@@ -92,7 +92,7 @@ export function registerSessionRoutes(app: OpenAPIHono<HttpEnv>, useCases: Video
           ? { kind: "identity_mismatch", field: "device_code" }
           : undefined;
     if (wrong) throw new ProblemAnswer(problemFor(wrong));
-    const result = await useCases.createSession.execute(identity);
+    const result = await useCases.createSession.execute(identity, c.get("requestId"));
     const failed =
       !result.ok && result.error.kind === "upstream" ? result.error.sessionId : undefined;
     const created = concerning(c, result.ok ? result.value.session.id : failed, result);

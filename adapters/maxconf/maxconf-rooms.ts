@@ -8,13 +8,17 @@ import {
   upstreamUnreachable,
 } from "../../core/errors.ts";
 import type { RoomAssignment } from "../../core/model.ts";
-import type { AccessTokens, ExchangeObserver, ListedRoom, Rooms } from "../../core/ports.ts";
+import type {
+  AccessTokens,
+  ExchangeObserver,
+  ListedRoom,
+  OnBehalf,
+  Rooms,
+} from "../../core/ports.ts";
 
 export interface MaxConfSettings {
   baseUrl: string;
   timeoutMs: number;
-  /** Headers for each call made on behalf of the current request (its x-request-id). */
-  contextHeaders: () => Record<string, string>;
   /** The certificate authorities trusted over TLS, PEM (default: Node's). */
   ca?: string[];
   /** Told of each HTTP exchange with MaxConf. */
@@ -64,9 +68,9 @@ export class MaxConfRooms implements Rooms {
     this.basePath = url.pathname.replace(/\/$/, "");
   }
 
-  create(uuiData: string): Promise<RoomAssignment> {
+  create(uuiData: string, on?: OnBehalf): Promise<RoomAssignment> {
     const path = `/room/create?uuiData=${encodeURIComponent(uuiData)}`;
-    return this.send(this.policies.create, "POST", path, (answer) => {
+    return this.send(on, this.policies.create, "POST", path, (answer) => {
       if (answer.status !== 200) throw failure(answer);
       const room = roomAnswer.safeParse(parseJson(answer.text));
       if (!room.success)
@@ -76,9 +80,9 @@ export class MaxConfRooms implements Rooms {
     });
   }
 
-  delete(roomName: string): Promise<void> {
+  delete(roomName: string, on?: OnBehalf): Promise<void> {
     const path = `/room/${encodeURIComponent(roomName)}`;
-    return this.send(this.policies.housekeeping, "DELETE", path, (answer) => {
+    return this.send(on, this.policies.housekeeping, "DELETE", path, (answer) => {
       // 404: MaxConf already deleted it (after Pexip's conference_ended) — the goal is reached.
       if (answer.status === 204 || answer.status === 200 || answer.status === 404) return;
       throw failure(answer);
@@ -86,7 +90,7 @@ export class MaxConfRooms implements Rooms {
   }
 
   list(): Promise<ListedRoom[]> {
-    return this.send(this.policies.housekeeping, "GET", "/rooms", (answer) => {
+    return this.send(undefined, this.policies.housekeeping, "GET", "/rooms", (answer) => {
       if (answer.status !== 200) throw failure(answer);
       const rooms = roomList.safeParse(parseJson(answer.text));
       if (!rooms.success)
@@ -117,11 +121,12 @@ export class MaxConfRooms implements Rooms {
   }
 
   /**
-   * One operation under `policy`; a 401 means our token went bad, so it is replaced and the
-   * operation run once more. The token is had outside MaxConf's policy: a token server's failure
-   * is the token server's, never counted against MaxConf.
+   * One operation under `policy`, for `on`; a 401 means our token went bad, so it is replaced and
+   * the operation run once more. The token is had outside MaxConf's policy: a token server's
+   * failure is the token server's, never counted against MaxConf.
    */
   private async send<T>(
+    on: OnBehalf | undefined,
     policy: CallPolicy,
     method: string,
     path: string,
@@ -130,20 +135,21 @@ export class MaxConfRooms implements Rooms {
     let attempts = 0;
     const attempt = (token: string) =>
       policy.run(async () => {
-        const answer = await this.request(method, path, token, ++attempts);
+        const answer = await this.request(on, method, path, token, ++attempts);
         return answer.status === 401 ? tokenRefused : read(answer);
       });
-    const token = await this.tokens.get();
+    const token = await this.tokens.get(on);
     const first = await attempt(token);
     if (first !== tokenRefused) return first;
     this.tokens.invalidate(token);
-    const second = await attempt(await this.tokens.get());
+    const second = await attempt(await this.tokens.get(on));
     if (second !== tokenRefused) return second;
     throw new UpstreamError("maxconf", "bad_answer", "MaxConf refused a fresh token (401)");
   }
 
   /** One exchange, told to the observer (its operation named as on MaxConf's side: "room create"). */
   private async request(
+    on: OnBehalf | undefined,
     method: string,
     path: string,
     token: string,
@@ -151,19 +157,22 @@ export class MaxConfRooms implements Rooms {
   ): Promise<Answer> {
     const started = performance.now();
     const told = (outcome: number | string) =>
-      this.settings.observe?.({
-        upstream: "maxconf",
-        operation: operationOf(method, path),
-        outcome,
-        ms: Math.round(performance.now() - started),
-        attempt,
-      });
+      this.settings.observe?.(
+        {
+          upstream: "maxconf",
+          operation: operationOf(method, path),
+          outcome,
+          ms: Math.round(performance.now() - started),
+          attempt,
+        },
+        on,
+      );
     try {
       const answer = await withTimeout(this.settings.timeoutMs, async (signal) => {
         const response = await this.pool.request({
           method,
           path: `${this.basePath}${path}`,
-          headers: { ...this.settings.contextHeaders(), authorization: `Bearer ${token}` },
+          headers: { ...requestIdHeader(on), authorization: `Bearer ${token}` },
           signal,
         });
         return {
@@ -200,6 +209,10 @@ async function withTimeout<T>(ms: number, work: (signal: AbortSignal) => Promise
 }
 
 const tokenRefused = Symbol("401");
+
+/** The request the work is for, named to MaxConf as it was to us. */
+const requestIdHeader = (on: OnBehalf | undefined): Record<string, string> =>
+  on?.requestId ? { "x-request-id": on.requestId } : {};
 
 const operationOf = (method: string, path: string) =>
   method === "POST" ? "room create" : method === "DELETE" ? "room delete" : `${method} ${path}`;

@@ -7,7 +7,7 @@ import {
   upstreamRefusal,
   upstreamUnreachable,
 } from "../../core/errors.ts";
-import type { AccessTokens, Clock, ExchangeObserver } from "../../core/ports.ts";
+import type { AccessTokens, Clock, ExchangeObserver, OnBehalf } from "../../core/ports.ts";
 
 export interface EntraSettings {
   /** e.g. https://login.microsoftonline.com — the tenant is appended. */
@@ -18,8 +18,6 @@ export interface EntraSettings {
   /** For MaxConf: api://{maxconf_app_client_id}/.default */
   scope: string;
   timeoutMs: number;
-  /** Headers for each call made on behalf of the current request (its x-request-id). */
-  contextHeaders: () => Record<string, string>;
   /** The certificate authorities trusted over TLS, PEM (default: Node's). */
   ca?: string[];
   /** Told, for each caller that had to wait for a token, of the fetch it waited on. */
@@ -75,29 +73,33 @@ export class EntraAccessTokens implements AccessTokens {
     this.tokenPath = url.pathname;
   }
 
-  async get(): Promise<string> {
+  async get(on?: OnBehalf): Promise<string> {
     const now = this.clock.now();
     const cached = this.cached;
     if (cached && now < cached.staleAt) {
-      if (now >= cached.refreshAt) this.fetchOnce().catch(() => {}); // the next get() retries
+      // In the background, for nobody: the next get() retries.
+      if (now >= cached.refreshAt) this.fetchOnce(undefined).catch(() => {});
       return cached.value;
     }
-    return this.waitForFetch();
+    return this.waitForFetch(on);
   }
 
   /** A caller with no token to use waits for the fetch; the observer is told, for each caller. */
-  private async waitForFetch(): Promise<string> {
+  private async waitForFetch(on: OnBehalf | undefined): Promise<string> {
     const started = performance.now();
     const told = (outcome: number | string) =>
-      this.settings.observe?.({
-        upstream: "token-server",
-        operation: "token",
-        outcome,
-        ms: Math.round(performance.now() - started),
-        attempt: this.attempts,
-      });
+      this.settings.observe?.(
+        {
+          upstream: "token-server",
+          operation: "token",
+          outcome,
+          ms: Math.round(performance.now() - started),
+          attempt: this.attempts,
+        },
+        on,
+      );
     try {
-      const token = await this.fetchOnce();
+      const token = await this.fetchOnce(on);
       told(200);
       return token.value;
     } catch (error) {
@@ -114,12 +116,13 @@ export class EntraAccessTokens implements AccessTokens {
     return this.pool.close();
   }
 
-  private fetchOnce(): Promise<CachedToken> {
+  /** The fetch under way, or a new one, which names the request of `on` (the first to ask). */
+  private fetchOnce(on: OnBehalf | undefined): Promise<CachedToken> {
     if (!this.fetching) this.attempts = 0;
     this.fetching ??= this.policy
       .run(() => {
         this.attempts++;
-        return this.fetchToken();
+        return this.fetchToken(on);
       })
       .finally(() => {
         this.fetching = undefined;
@@ -127,7 +130,7 @@ export class EntraAccessTokens implements AccessTokens {
     return this.fetching;
   }
 
-  private async fetchToken(): Promise<CachedToken> {
+  private async fetchToken(on: OnBehalf | undefined): Promise<CachedToken> {
     const { clientId, clientSecret, scope, timeoutMs } = this.settings;
     const body = new URLSearchParams({
       grant_type: "client_credentials",
@@ -147,7 +150,8 @@ export class EntraAccessTokens implements AccessTokens {
         method: "POST",
         path: this.tokenPath,
         headers: {
-          ...this.settings.contextHeaders(),
+          // The request that made the fetch necessary, named as it was to us.
+          ...(on?.requestId ? { "x-request-id": on.requestId } : {}),
           "content-type": "application/x-www-form-urlencoded",
         },
         body,

@@ -4,7 +4,6 @@ import type { HttpEnv } from "../../adapters/http/env.ts";
 import type { Clock, Timeline } from "../../core/ports.ts";
 import type { RequestLogger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
-import { withRequestContext } from "./request-context.ts";
 
 const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -25,7 +24,8 @@ export function observeRequests(
       incoming && acceptableRequestId.test(incoming) ? incoming : crypto.randomUUID();
     const at = clock.now();
     const started = performance.now();
-    await withRequestContext({ requestId }, next);
+    c.set("requestId", requestId);
+    await next();
     // Set on the answer's own headers: c.header() after the handler rebuilt every answer as a
     // stream (a Response, a ReadableStream, a copy of both), which the server then piped out.
     c.res.headers.set("x-request-id", requestId);

@@ -10,7 +10,6 @@ import type { Clock, ExchangeObserver } from "../../core/ports.ts";
 import type { ServiceConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
-import { upstreamHeaders } from "./request-context.ts";
 import { upstreamRoots } from "./upstream-ca.ts";
 
 /**
@@ -40,7 +39,6 @@ export function connectUpstreams(
       clientSecret: config.ENTRA_CLIENT_SECRET,
       scope: config.ENTRA_SCOPE,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-      contextHeaders: upstreamHeaders,
       ca,
       observe,
     },
@@ -51,7 +49,6 @@ export function connectUpstreams(
     {
       baseUrl: config.MAXCONF_URL,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-      contextHeaders: upstreamHeaders,
       ca,
       observe,
     },

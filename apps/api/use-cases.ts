@@ -16,7 +16,6 @@ import {
   type VideoSessionUseCases,
 } from "../../core/use-cases/index.ts";
 import type { ServiceConfig } from "./config.ts";
-import { onBehalfOf } from "./request-context.ts";
 
 /** Open around the clock, one destination: what the dev stack needs. */
 const defaultVideoConfigFile = fileURLToPath(
@@ -39,7 +38,6 @@ export function wireUseCases(config: ServiceConfig, clock: Clock, store: Store, 
   const useCases: VideoSessionUseCases = {
     createSession: new CreateSession(
       {
-        onBehalfOf,
         sessions,
         staleSessions,
         queue,
@@ -59,12 +57,12 @@ export function wireUseCases(config: ServiceConfig, clock: Clock, store: Store, 
     serviceHours,
   };
   const jobs: BackgroundJobs = {
-    deliverRoomDeletions: new DeliverRoomDeletions({ outbox, rooms, clock, onBehalfOf }),
+    deliverRoomDeletions: new DeliverRoomDeletions({ outbox, rooms, clock }),
     expireIdleSessions: new ExpireIdleSessions(
       { sessions, staleSessions, destinations: videoConfig, clock },
       sessionTurns,
     ),
-    reconcileRooms: new ReconcileRooms({ sessions, staleSessions, rooms, clock, onBehalfOf }),
+    reconcileRooms: new ReconcileRooms({ sessions, staleSessions, rooms, clock }),
   };
   return { useCases, jobs };
 }

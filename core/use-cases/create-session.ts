@@ -5,7 +5,6 @@ import type {
   CurrentServiceHours,
   Destinations,
   Ids,
-  OnBehalfOf,
   Queue,
   Rooms,
   SessionChange,
@@ -25,7 +24,6 @@ export interface CreatedSession extends SessionView {
 }
 
 export interface CreatePorts {
-  onBehalfOf: OnBehalfOf;
   sessions: Sessions;
   staleSessions: StaleSessions;
   queue: Queue;
@@ -61,9 +59,12 @@ export class CreateSession {
     private readonly perDevice: SingleFlight<Result<CreatedSession>>,
   ) {}
 
-  async execute(identity: DeviceIdentity): Promise<Result<CreatedSession>> {
+  /** `requestId`: the request asking, named in what the create asks of the upstreams. */
+  async execute(identity: DeviceIdentity, requestId?: string): Promise<Result<CreatedSession>> {
     const key = `${identity.clientId}\n${identity.deviceCode}`;
-    const { result, shared } = this.perDevice.run(key, () => this.createOnce(identity, true));
+    const { result, shared } = this.perDevice.run(key, () =>
+      this.createOnce(identity, true, requestId),
+    );
     const outcome = await result;
     return shared && outcome.ok ? ok({ ...outcome.value, created: false }) : outcome;
   }
@@ -72,6 +73,7 @@ export class CreateSession {
   private async createOnce(
     identity: DeviceIdentity,
     again: boolean,
+    requestId: string | undefined,
   ): Promise<Result<CreatedSession>> {
     const { sessions, clock, ids, destinations, serviceHours } = this.ports;
     const destination = destinations.forNewSession(identity);
@@ -103,22 +105,23 @@ export class CreateSession {
     );
     switch (insertion.kind) {
       case "existing":
-        return this.existing(insertion.session, identity, again);
+        return this.existing(insertion.session, identity, again, requestId);
       case "client_full":
         return fail({ kind: "live_session_limit", limit: this.settings.livePerClient });
       case "destination_full":
         return this.notGranted(requested, "max_active_sessions");
       case "inserted":
-        return this.allocate(allocating);
+        return this.allocate(allocating, requestId);
     }
   }
 
-  private async allocate(allocating: Session): Promise<Result<CreatedSession>> {
+  private async allocate(
+    allocating: Session,
+    requestId: string | undefined,
+  ): Promise<Result<CreatedSession>> {
     try {
-      const { rooms, onBehalfOf } = this.ports;
-      const room = await onBehalfOf(allocating.id, "request", () =>
-        rooms.create(allocating.uuiData),
-      );
+      const on = { sessionId: allocating.id, cause: "request", requestId } as const;
+      const room = await this.ports.rooms.create(allocating.uuiData, on);
       const granted = this.settlement(allocating, "ROOM_READY", { room });
       // The place in the queue is read while the grant is written: it counts the sessions ahead,
       // which the grant does not change, so the two need not wait on each other.
@@ -141,7 +144,9 @@ export class CreateSession {
     const session: Session = { ...requested, state: this.next(requested, "DENY"), reason };
     const event = sessionEvent(session, session.state, session.clientId, session.createdAt);
     const insertion = await this.ports.sessions.insert(session, event);
-    if (insertion.kind === "existing") return this.existing(insertion.session, requested, false);
+    if (insertion.kind === "existing") {
+      return this.existing(insertion.session, requested, false, undefined);
+    }
     return ok({ session, queuePosition: 0, created: true });
   }
 
@@ -159,6 +164,7 @@ export class CreateSession {
     session: Session,
     identity: DeviceIdentity,
     again: boolean,
+    requestId: string | undefined,
   ): Promise<Result<CreatedSession>> {
     const { sessions, staleSessions, clock } = this.ports;
     let current: Session | undefined = session;
@@ -166,14 +172,14 @@ export class CreateSession {
       if (waited >= longestWaitMs) return fail({ kind: "busy" });
       if (await staleSessions.isOrphaned(current.id)) {
         await failInterrupted(sessions, current, clock.now());
-        return again ? this.createOnce(identity, false) : fail({ kind: "busy" });
+        return again ? this.createOnce(identity, false, requestId) : fail({ kind: "busy" });
       }
       await pause(pollMs);
       current = await sessions.get(current.id);
     }
     if (!current || !isLive(current.state)) {
       // The attempt being waited for failed: the device has no live session now.
-      return again ? this.createOnce(identity, false) : fail({ kind: "busy" });
+      return again ? this.createOnce(identity, false, requestId) : fail({ kind: "busy" });
     }
     return ok({ ...(await viewOf(this.ports.queue, current)), created: false });
   }

@@ -1,10 +1,4 @@
-import type {
-  Clock,
-  OnBehalfOf,
-  PendingRoomDeletion,
-  RoomDeletionOutbox,
-  Rooms,
-} from "../ports.ts";
+import type { Clock, PendingRoomDeletion, RoomDeletionOutbox, Rooms } from "../ports.ts";
 
 /** Owed deletions claimed at a time, and how many of them are sent to MaxConf at once. */
 const pageSize = 32;
@@ -26,7 +20,6 @@ export class DeliverRoomDeletions {
       outbox: RoomDeletionOutbox;
       rooms: Rooms;
       clock: Clock;
-      onBehalfOf: OnBehalfOf;
     },
   ) {}
 
@@ -41,11 +34,10 @@ export class DeliverRoomDeletions {
   }
 
   private async deliver(pending: PendingRoomDeletion): Promise<boolean> {
-    const { outbox, rooms, clock, onBehalfOf } = this.ports;
-    const remove = () => rooms.delete(pending.roomName);
+    const { outbox, rooms, clock } = this.ports;
+    const { roomName, sessionId } = pending;
     try {
-      if (pending.sessionId) await onBehalfOf(pending.sessionId, "outbox", remove);
-      else await remove();
+      await rooms.delete(roomName, sessionId ? { sessionId, cause: "outbox" } : undefined);
     } catch {
       const backoff = Math.min(maxBackoffMs, 1000 * 2 ** pending.attempts);
       await outbox.failed(pending.id, clock.now() + backoff);

@@ -1,5 +1,5 @@
 import { isLive, type Session } from "../model.ts";
-import type { Clock, ListedRoom, OnBehalfOf, Rooms, Sessions, StaleSessions } from "../ports.ts";
+import type { Clock, ListedRoom, Rooms, Sessions, StaleSessions } from "../ports.ts";
 import { toHex } from "./create-session.ts";
 import { failInterrupted } from "./session-transition.ts";
 
@@ -30,7 +30,6 @@ export class ReconcileRooms {
       staleSessions: StaleSessions;
       rooms: Rooms;
       clock: Clock;
-      onBehalfOf: OnBehalfOf;
     },
   ) {}
 
@@ -48,8 +47,8 @@ export class ReconcileRooms {
         const session = sessions[index];
         if (!session) unattributed++;
         else if (!isLive(session.state)) {
-          const { rooms, onBehalfOf } = this.ports;
-          await onBehalfOf(session.id, "reconciliation", () => rooms.delete(room.name));
+          const on = { sessionId: session.id, cause: "reconciliation" } as const;
+          await this.ports.rooms.delete(room.name, on);
           deleted.push(room.name);
         }
       }

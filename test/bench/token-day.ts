@@ -65,7 +65,6 @@ export async function simulateTokenDay(): Promise<TokenDay> {
       clientSecret: client.clientSecret,
       scope: `${client.audience}/.default`,
       timeoutMs: 5_000,
-      contextHeaders: () => ({}),
     },
     clock,
     observed,

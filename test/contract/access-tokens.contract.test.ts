@@ -64,7 +64,6 @@ const targets = contractTargets<AccessTokens, AccessTokensControls>("access-toke
         clientSecret: client.clientSecret,
         scope: `${client.audience}/.default`,
         timeoutMs: 5000,
-        contextHeaders: () => ({}),
       },
       clock,
       directly,

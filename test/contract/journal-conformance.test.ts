@@ -288,16 +288,14 @@ async function walkEveryOperation(stack: Awaited<ReturnType<typeof startWalkStac
       clientSecret,
       scope: `${audience}/.default`,
       timeoutMs: 5000,
-      contextHeaders: () => ({}),
     },
     stack.clock,
     directly,
   );
-  const rooms = new MaxConfRooms(
-    { baseUrl: M, timeoutMs: 5000, contextHeaders: () => ({}) },
-    tokens,
-    { create: directly, housekeeping: directly },
-  );
+  const rooms = new MaxConfRooms({ baseUrl: M, timeoutMs: 5000 }, tokens, {
+    create: directly,
+    housekeeping: directly,
+  });
   try {
     // Token server.
     const bearer = { authorization: `Bearer ${await tokens.get()}` };

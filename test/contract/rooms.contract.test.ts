@@ -60,13 +60,12 @@ const targets = contractTargets<Rooms, RoomsControls>("rooms", {
         clientSecret,
         scope: `${audience}/.default`,
         timeoutMs: 5000,
-        contextHeaders: () => ({}),
       },
       stack.clock,
       directly,
     );
     const rooms = new MaxConfRooms(
-      { baseUrl: stack.urls.maxconf, timeoutMs: 5000, contextHeaders: () => ({}) },
+      { baseUrl: stack.urls.maxconf, timeoutMs: 5000 },
       tokens,
       policies,
     );
@@ -114,7 +113,7 @@ const targets = contractTargets<Rooms, RoomsControls>("rooms", {
   "maxconf-real": async () => {
     const tokens = new EntraAccessTokens(realEntraSettings(), systemClock, directly);
     const rooms = new MaxConfRooms(
-      { baseUrl: setting("CONTRACT_MAXCONF_URL"), timeoutMs: 10_000, contextHeaders: () => ({}) },
+      { baseUrl: setting("CONTRACT_MAXCONF_URL"), timeoutMs: 10_000 },
       tokens,
       policies,
     );

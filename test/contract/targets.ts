@@ -217,6 +217,5 @@ export function realEntraSettings() {
     clientSecret: setting("CONTRACT_ENTRA_SECRET"),
     scope: setting("CONTRACT_ENTRA_SCOPE"),
     timeoutMs: 10_000,
-    contextHeaders: () => ({}),
   };
 }

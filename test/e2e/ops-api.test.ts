@@ -47,6 +47,14 @@ describe("the support staff's API (/ops)", () => {
     expect(kinds).toEqual(
       expect.arrayContaining(["token", "room create", "/video/v2/sessions", "status"]),
     );
+    // MaxConf's create is the create request's, by its id.
+    type Entry = { kind: string; operation?: string; route?: string; requestId?: string };
+    const entries: Entry[] = timeline.entries;
+    const roomCreate = entries.find((e) => e.operation === "room create");
+    const asked = entries.find((e) => e.kind === "request" && e.route === "/video/v2/sessions");
+    expect(roomCreate?.requestId).toBeDefined();
+    expect(roomCreate?.requestId).toBe(asked?.requestId);
+    expect(roomCreate).toMatchObject({ cause: "request" });
     expect(timeline.verdict).toMatchObject({ code: "silent_after_ringing", blames: "app" });
     // Ringing, not yet with an agent: still in the queue, as the list says.
     expect(timeline.session.queue_position).toBeGreaterThanOrEqual(1);

@@ -1,5 +1,5 @@
 import type { Call, Destination, DeviceIdentity, Session, SessionEvent } from "../../core/model.ts";
-import type { OnBehalfOf, Sessions } from "../../core/ports.ts";
+import type { Sessions } from "../../core/ports.ts";
 
 /** One moment every test's data starts from: Wednesday 2026-11-25, 10:00 in Vancouver. */
 export const T0 = Date.parse("2026-11-25T18:00:00Z");
@@ -107,6 +107,3 @@ export function anotherWriterFirst(
     },
   };
 }
-
-/** Work on a session's behalf, with nothing recorded of it (use cases that need no timeline). */
-export const onBehalfOf: OnBehalfOf = (_sessionId, _cause, work) => work();

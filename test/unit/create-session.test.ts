@@ -7,7 +7,7 @@ import { CreateSession, SingleFlight } from "../../core/use-cases/index.ts";
 import { FakeAccessTokens } from "../contract/fakes/fake-access-tokens.ts";
 import { FakeRooms } from "../contract/fakes/fake-rooms.ts";
 import { inMemoryStore } from "../contract/fakes/in-memory-store.ts";
-import { aDestination, aSession, givenStored, hex, onBehalfOf, T0 } from "../support/builders.ts";
+import { aDestination, aSession, givenStored, hex, T0 } from "../support/builders.ts";
 import { openAllDay } from "../support/service-hours.ts";
 
 const device = { clientId: "test-app", deviceCode: "device-new" };
@@ -24,7 +24,6 @@ function createSessionWith(maxconf: Rooms = rooms): CreateSession {
   let issued = 0;
   return new CreateSession(
     {
-      onBehalfOf,
       ...store,
       rooms: maxconf,
       destinations: { all: () => [destination], forNewSession: () => destination },

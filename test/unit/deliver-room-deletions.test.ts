@@ -5,7 +5,7 @@ import { DeliverRoomDeletions } from "../../core/use-cases/index.ts";
 import { FakeAccessTokens } from "../contract/fakes/fake-access-tokens.ts";
 import { FakeRooms } from "../contract/fakes/fake-rooms.ts";
 import { inMemoryStore } from "../contract/fakes/in-memory-store.ts";
-import { anEvent, aSession, onBehalfOf, T0 } from "../support/builders.ts";
+import { anEvent, aSession, T0 } from "../support/builders.ts";
 
 /** `count` sessions ended with their room deletion owed. */
 async function owing({ sessions }: Store, count: number): Promise<void> {
@@ -46,7 +46,6 @@ describe("delivering owed room deletions", () => {
     await owing(store, 2000);
     const maxconf = slowRooms();
     const deliver = new DeliverRoomDeletions({
-      onBehalfOf,
       outbox: store.outbox,
       rooms: maxconf.rooms,
       clock: { now: () => T0 + 1 },
@@ -63,7 +62,6 @@ describe("delivering owed room deletions", () => {
     await owing(store, 200);
     const maxconf = slowRooms((name) => name === "room-s3");
     const deliver = new DeliverRoomDeletions({
-      onBehalfOf,
       outbox: store.outbox,
       rooms: maxconf.rooms,
       clock: { now: () => T0 + 1 },
@@ -87,7 +85,7 @@ describe("delivering owed room deletions", () => {
       const clock = { now: () => now };
       store = inMemoryStore();
       rooms = new FakeRooms(new FakeAccessTokens(clock));
-      deliver = new DeliverRoomDeletions({ onBehalfOf, outbox: store.outbox, rooms, clock });
+      deliver = new DeliverRoomDeletions({ outbox: store.outbox, rooms, clock });
     });
 
     it("delivers a deletion once: a room MaxConf no longer has counts as deleted", async () => {

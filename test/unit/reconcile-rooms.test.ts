@@ -5,7 +5,7 @@ import { ReconcileRooms } from "../../core/use-cases/index.ts";
 import { FakeAccessTokens } from "../contract/fakes/fake-access-tokens.ts";
 import { FakeRooms } from "../contract/fakes/fake-rooms.ts";
 import { inMemoryStore } from "../contract/fakes/in-memory-store.ts";
-import { aSession, givenStored, hex, onBehalfOf, T0 } from "../support/builders.ts";
+import { aSession, givenStored, hex, T0 } from "../support/builders.ts";
 
 let store: ReturnType<typeof inMemoryStore>;
 let rooms: FakeRooms;
@@ -17,7 +17,7 @@ beforeEach(() => {
   now = T0;
   const clock = { now: () => now };
   rooms = new FakeRooms(new FakeAccessTokens(clock));
-  reconcileRooms = new ReconcileRooms({ onBehalfOf, ...store, rooms, clock });
+  reconcileRooms = new ReconcileRooms({ ...store, rooms, clock });
 });
 
 /** Given: MaxConf made a room for session `id` (tagged with its uuiData), and we stored the session. */

@@ -3,7 +3,7 @@ import type { RoomAssignment } from "../../core/model.ts";
 import type { Rooms } from "../../core/ports.ts";
 import { CreateSession, ReconcileRooms, SingleFlight } from "../../core/use-cases/index.ts";
 import { inMemoryStore } from "../contract/fakes/in-memory-store.ts";
-import { aDestination, onBehalfOf, T0 } from "../support/builders.ts";
+import { aDestination, T0 } from "../support/builders.ts";
 import { openAllDay } from "../support/service-hours.ts";
 
 describe("reconciliation and a create that is only slow", () => {
@@ -20,7 +20,6 @@ describe("reconciliation and a create that is only slow", () => {
     const destination = aDestination();
     const createSession = new CreateSession(
       {
-        onBehalfOf,
         ...store,
         rooms,
         destinations: { all: () => [destination], forNewSession: () => destination },
@@ -31,7 +30,7 @@ describe("reconciliation and a create that is only slow", () => {
       { livePerClient: 1 },
       new SingleFlight(),
     );
-    const reconcileRooms = new ReconcileRooms({ onBehalfOf, ...store, rooms, clock });
+    const reconcileRooms = new ReconcileRooms({ ...store, rooms, clock });
 
     const creating = createSession.execute({ clientId: "app", deviceCode: "device" });
     await new Promise((resolve) => setTimeout(resolve, 0)); // the intent is written
