@@ -23,6 +23,12 @@ export interface CreatedSession extends SessionView {
   created: boolean;
 }
 
+/** Who asks for the session, and the request they asked in. */
+interface Asked {
+  identity: DeviceIdentity;
+  requestId?: string;
+}
+
 export interface CreatePorts {
   sessions: Sessions;
   staleSessions: StaleSessions;
@@ -62,19 +68,15 @@ export class CreateSession {
   /** `requestId`: the request asking, named in what the create asks of the upstreams. */
   async execute(identity: DeviceIdentity, requestId?: string): Promise<Result<CreatedSession>> {
     const key = `${identity.clientId}\n${identity.deviceCode}`;
-    const { result, shared } = this.perDevice.run(key, () =>
-      this.createOnce(identity, true, requestId),
-    );
+    const asked = { identity, requestId };
+    const { result, shared } = this.perDevice.run(key, () => this.createOnce(asked, true));
     const outcome = await result;
     return shared && outcome.ok ? ok({ ...outcome.value, created: false }) : outcome;
   }
 
   /** `again`: whether this attempt may begin anew once an earlier one turns out to have failed. */
-  private async createOnce(
-    identity: DeviceIdentity,
-    again: boolean,
-    requestId: string | undefined,
-  ): Promise<Result<CreatedSession>> {
+  private async createOnce(asked: Asked, again: boolean): Promise<Result<CreatedSession>> {
+    const { identity } = asked;
     const { sessions, clock, ids, destinations, serviceHours } = this.ports;
     const destination = destinations.forNewSession(identity);
     const now = clock.now();
@@ -94,7 +96,7 @@ export class CreateSession {
     };
     // Not granted is decided before any room is asked for.
     const availability = availabilityAt(serviceHours(), now);
-    if (!availability.open) return this.notGranted(requested, availability.reason);
+    if (!availability.open) return this.notGranted(requested, availability.reason, asked);
 
     const allocating = { ...requested, state: this.next(requested, "ALLOCATE") };
     // A device's live session is found by the insert, in the same transaction.
@@ -105,13 +107,13 @@ export class CreateSession {
     );
     switch (insertion.kind) {
       case "existing":
-        return this.existing(insertion.session, identity, again, requestId);
+        return this.existing(insertion.session, asked, again);
       case "client_full":
         return fail({ kind: "live_session_limit", limit: this.settings.livePerClient });
       case "destination_full":
-        return this.notGranted(requested, "max_active_sessions");
+        return this.notGranted(requested, "max_active_sessions", asked);
       case "inserted":
-        return this.allocate(allocating, requestId);
+        return this.allocate(allocating, asked.requestId);
     }
   }
 
@@ -140,13 +142,15 @@ export class CreateSession {
   }
 
   /** A session refused before any room was asked for: kept, answered 201, final. */
-  private async notGranted(requested: Session, reason: string): Promise<Result<CreatedSession>> {
+  private async notGranted(
+    requested: Session,
+    reason: string,
+    asked: Asked,
+  ): Promise<Result<CreatedSession>> {
     const session: Session = { ...requested, state: this.next(requested, "DENY"), reason };
     const event = sessionEvent(session, session.state, session.clientId, session.createdAt);
     const insertion = await this.ports.sessions.insert(session, event);
-    if (insertion.kind === "existing") {
-      return this.existing(insertion.session, requested, false, undefined);
-    }
+    if (insertion.kind === "existing") return this.existing(insertion.session, asked, false);
     return ok({ session, queuePosition: 0, created: true });
   }
 
@@ -162,9 +166,8 @@ export class CreateSession {
    */
   private async existing(
     session: Session,
-    identity: DeviceIdentity,
+    asked: Asked,
     again: boolean,
-    requestId: string | undefined,
   ): Promise<Result<CreatedSession>> {
     const { sessions, staleSessions, clock } = this.ports;
     let current: Session | undefined = session;
@@ -172,14 +175,14 @@ export class CreateSession {
       if (waited >= longestWaitMs) return fail({ kind: "busy" });
       if (await staleSessions.isOrphaned(current.id)) {
         await failInterrupted(sessions, current, clock.now());
-        return again ? this.createOnce(identity, false, requestId) : fail({ kind: "busy" });
+        return again ? this.createOnce(asked, false) : fail({ kind: "busy" });
       }
       await pause(pollMs);
       current = await sessions.get(current.id);
     }
     if (!current || !isLive(current.state)) {
       // The attempt being waited for failed: the device has no live session now.
-      return again ? this.createOnce(identity, false, requestId) : fail({ kind: "busy" });
+      return again ? this.createOnce(asked, false) : fail({ kind: "busy" });
     }
     return ok({ ...(await viewOf(this.ports.queue, current)), created: false });
   }
