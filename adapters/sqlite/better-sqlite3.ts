@@ -17,7 +17,7 @@ export function openBetterSqlite(
 ): SqliteFile {
   const db = new Database(path) as unknown as SqlDatabase;
   db.exec(`PRAGMA cache_size = -${pageCacheKib}`);
-  const file = applyDurabilitySettings(db, synchronous);
+  const file = applyDurabilitySettings(db, path, synchronous);
   migrate(db);
   return file;
 }

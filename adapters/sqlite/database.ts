@@ -1,3 +1,5 @@
+import { WalSync } from "./wal-sync.ts";
+
 /**
  * The little of a SQLite driver the store needs. better-sqlite3 (Node) and node:sqlite (Deno)
  * both fit it, so the SQL and the store are written once. Parameters are positional.
@@ -30,25 +32,26 @@ export function inTransaction<T>(db: SqlDatabase, work: () => T): T {
   }
 }
 
-/** An open SQLite file: its connection, and the level its acknowledged writes commit with. */
+/** An open SQLite file: its connection, and what makes a commit survive power loss. */
 export interface SqliteFile {
   db: SqlDatabase;
-  /** FULL: an acknowledged write survives power loss; NORMAL: a crash of the process only. */
-  synchronous: "FULL" | "NORMAL";
+  /** With synchronous=FULL: syncs what was committed to disk. */
+  log?: WalSync;
 }
 
 /**
  * WAL lets readers proceed during writes. The connection commits as NORMAL (the log reaches the
- * operating system, which a killed process does not lose); with `synchronous` FULL, the group
- * commit raises it to FULL (the log synced to disk) for the commits that hold an acknowledged write.
+ * operating system, which a killed process does not lose); with synchronous=FULL, the group commit
+ * syncs the log after the commits that hold an acknowledged write, answering the others first.
  */
 export function applyDurabilitySettings(
   db: SqlDatabase,
+  path: string,
   synchronous: "FULL" | "NORMAL",
 ): SqliteFile {
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA busy_timeout = 5000");
-  return { db, synchronous };
+  return { db, log: synchronous === "FULL" ? new WalSync(`${path}-wal`) : undefined };
 }

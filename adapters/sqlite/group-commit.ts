@@ -9,21 +9,24 @@ interface QueuedWrite {
   reject: (error: unknown) => void;
 }
 
+type Outcome = { value?: unknown; error?: unknown };
+
 /**
  * Group commit: the writes asked for during one turn of the event loop are applied in order in one
- * transaction, committed at the next turn; each promise settles with the commit. With `synchronous`
- * FULL, a commit holding a durable write (an acknowledged change) syncs the log to disk, one sync
- * shared by the whole batch; writes that need not reach the disk before they are answered (an
- * intent, evidence) commit as NORMAL when nothing durable rides with them. The store runs on a
- * thread of its own (store-thread.ts), so the wait for the disk holds up only that thread.
+ * transaction, committed at the next turn. Writes that need not reach the disk before they are
+ * answered (an intent, evidence) settle with the commit. A durable one (an acknowledged change)
+ * settles once the log's sync has carried it to disk, one sync for the batch, in the turn after:
+ * the others' answers go out first. The store runs on a thread of its own (store-thread.ts), so
+ * the wait for the disk holds up only that thread. Without a log to sync (synchronous=NORMAL)
+ * every write settles with the commit.
  */
 export class GroupCommit {
   private queued: QueuedWrite[] = [];
-  private level: "FULL" | "NORMAL" = "NORMAL";
 
   constructor(
     private readonly db: SqlDatabase,
-    private readonly synchronous: "FULL" | "NORMAL",
+    /** With synchronous=FULL: carries what was committed to disk (WalSync). */
+    private readonly log?: { sync(): void },
   ) {}
 
   /** Queues `work` for the next group commit; settles with its outcome once committed. */
@@ -37,25 +40,28 @@ export class GroupCommit {
   private commitQueued(): void {
     const batch = this.queued;
     this.queued = [];
-    const durable = this.synchronous === "FULL" && batch.some((write) => write.durable);
-    this.commitWith(durable ? "FULL" : "NORMAL");
     const outcomes = this.commit(batch);
+    const synced: [QueuedWrite, Outcome][] = [];
     batch.forEach((write, index) => {
-      const outcome = outcomes[index];
-      if (!outcome || "error" in outcome) write.reject(outcome?.error);
-      else write.resolve(outcome.value);
+      const outcome = outcomes[index] ?? { error: new Error("not committed") };
+      if (this.log && write.durable && !("error" in outcome)) synced.push([write, outcome]);
+      else settle(write, outcome);
     });
+    if (synced.length > 0) setImmediate(() => this.sync(synced));
   }
 
-  /** The connection's level for the commits that follow (it applies from the next transaction). */
-  private commitWith(level: "FULL" | "NORMAL"): void {
-    if (level === this.level) return;
-    this.db.exec(`PRAGMA synchronous = ${level}`);
-    this.level = level;
+  private sync(writes: [QueuedWrite, Outcome][]): void {
+    let failure: unknown;
+    try {
+      this.log?.sync();
+    } catch (error) {
+      failure = error;
+    }
+    for (const [write, outcome] of writes) settle(write, failure ? { error: failure } : outcome);
   }
 
   /** One transaction for all of `batch`; the outcome of each. */
-  private commit(batch: QueuedWrite[]): { value?: unknown; error?: unknown }[] {
+  private commit(batch: QueuedWrite[]): Outcome[] {
     try {
       return inTransaction(this.db, () => batch.map((write) => ({ value: write.work() })));
     } catch {
@@ -69,4 +75,9 @@ export class GroupCommit {
       });
     }
   }
+}
+
+function settle(write: QueuedWrite, outcome: Outcome): void {
+  if ("error" in outcome) write.reject(outcome.error);
+  else write.resolve(outcome.value);
 }

@@ -16,7 +16,7 @@ export function openNodeSqlite(path: string, synchronous: "FULL" | "NORMAL" = "F
   const sqlite = process.getBuiltinModule("node:sqlite") as NodeSqliteModule | undefined;
   if (!sqlite) throw new Error("node:sqlite is not available: run on Deno or Node ≥ 22.5");
   const db = new sqlite.DatabaseSync(path);
-  const file = applyDurabilitySettings(db, synchronous);
+  const file = applyDurabilitySettings(db, path, synchronous);
   migrate(db);
   return file;
 }

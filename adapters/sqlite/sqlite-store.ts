@@ -8,8 +8,8 @@ import { SqliteStaleSessions } from "./sqlite-stale-sessions.ts";
 import { SqliteTimeline } from "./sqlite-timeline.ts";
 
 /** Every store port on one SQLite database (opened and migrated), sharing its group commits. */
-export function sqliteStore({ db, synchronous }: SqliteFile): Store {
-  const commits = new GroupCommit(db, synchronous);
+export function sqliteStore({ db, log }: SqliteFile): Store {
+  const commits = new GroupCommit(db, log);
   const outbox = new SqliteRoomDeletionOutbox(db, commits);
   // This process, as the owner of the creates it has under way.
   const owner = crypto.randomUUID();
@@ -20,7 +20,10 @@ export function sqliteStore({ db, synchronous }: SqliteFile): Store {
     outbox,
     status: new SqliteStoreStatus(db),
     timeline: new SqliteTimeline(db, commits),
-    close: async () => db.close(),
+    close: async () => {
+      db.close();
+      log?.close();
+    },
   };
 }
 

@@ -1,60 +1,110 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openBetterSqlite } from "../../adapters/sqlite/better-sqlite3.ts";
 import { GroupCommit } from "../../adapters/sqlite/group-commit.ts";
 
-/** A table on a new file, and a write that notes the connection's synchronous level. */
-function probe(synchronous: "FULL" | "NORMAL") {
-  const file = openBetterSqlite(
-    join(mkdtempSync(join(tmpdir(), "group-commit-")), "g.db"),
-    synchronous,
-  );
-  const { db } = file;
-  db.exec("CREATE TABLE probe (id INTEGER PRIMARY KEY, level INTEGER NOT NULL)");
-  const insert = db.prepare("INSERT INTO probe (level) VALUES (?)");
-  const commits = new GroupCommit(db, file.synchronous);
-  /** Writes a row holding the level its commit runs at (1 NORMAL, 2 FULL); answers it. */
-  const noteLevel = (durable: boolean) =>
-    commits.write(durable, () => {
-      // Prepared each time: SQLite writes a pragma's value into the statement when preparing it.
-      const now = Number(db.prepare("PRAGMA synchronous").get()?.synchronous);
-      insert.run(now);
-      return now;
-    });
-  return { db, commits, noteLevel };
+function probeTable() {
+  const { db } = openBetterSqlite(join(mkdtempSync(join(tmpdir(), "group-commit-")), "g.db"));
+  db.exec("CREATE TABLE probe (id INTEGER PRIMARY KEY, note TEXT NOT NULL)");
+  const insert = db.prepare("INSERT INTO probe (note) VALUES (?)");
+  return { db, insert };
 }
 
-const NORMAL = 1;
-const FULL = 2;
+/** A log whose syncs are counted, and fail while `failing` is set. */
+function countedLog() {
+  const log = {
+    syncs: 0,
+    failing: false,
+    sync() {
+      log.syncs++;
+      if (log.failing) throw new Error("EIO");
+    },
+  };
+  return log;
+}
+
+/** Records the order in which writes settle, and how many syncs each saw. */
+function settlements(log: { syncs: number }) {
+  const order: string[] = [];
+  const note = (name: string, write: Promise<unknown>) =>
+    write.then(
+      () => order.push(`${name} after ${log.syncs} sync`),
+      () => order.push(`${name} failed`),
+    );
+  return { order, note };
+}
 
 describe("group commit", () => {
-  it("commits a batch holding an acknowledged write with FULL: one sync for the batch", async () => {
-    const { noteLevel } = probe("FULL");
-    const [relaxed, durable] = await Promise.all([noteLevel(false), noteLevel(true)]);
-    expect([relaxed, durable]).toEqual([FULL, FULL]);
+  it("answers a relaxed write at its commit, a durable one after the log's sync", async () => {
+    const { db, insert } = probeTable();
+    const log = countedLog();
+    const commits = new GroupCommit(db, log);
+    const { order, note } = settlements(log);
+    await Promise.all([
+      note(
+        "durable",
+        commits.write(true, () => insert.run("acknowledged")),
+      ),
+      note(
+        "relaxed",
+        commits.write(false, () => insert.run("evidence")),
+      ),
+    ]);
+    expect(order).toEqual(["relaxed after 0 sync", "durable after 1 sync"]);
   });
 
-  it("commits a batch of writes that need no sync (an intent, evidence) with NORMAL", async () => {
-    const { noteLevel } = probe("FULL");
-    await noteLevel(true);
-    expect(await Promise.all([noteLevel(false), noteLevel(false)])).toEqual([NORMAL, NORMAL]);
-    expect(await noteLevel(true)).toBe(FULL);
+  it("syncs once for all the durable writes of a batch, and not for a batch of relaxed ones", async () => {
+    const { db, insert } = probeTable();
+    const log = countedLog();
+    const commits = new GroupCommit(db, log);
+    await Promise.all([1, 2, 3].map((n) => commits.write(true, () => insert.run(`d${n}`))));
+    expect(log.syncs).toBe(1);
+    await Promise.all([1, 2].map((n) => commits.write(false, () => insert.run(`r${n}`))));
+    expect(log.syncs).toBe(1);
   });
 
-  it("never syncs when the file is opened with NORMAL", async () => {
-    const { noteLevel } = probe("NORMAL");
-    expect(await Promise.all([noteLevel(true), noteLevel(false)])).toEqual([NORMAL, NORMAL]);
+  it("fails the durable writes whose sync failed, and only those", async () => {
+    const { db, insert } = probeTable();
+    const log = countedLog();
+    log.failing = true;
+    const commits = new GroupCommit(db, log);
+    const durable = commits.write(true, () => insert.run("acknowledged"));
+    const relaxed = commits.write(false, () => insert.run("evidence"));
+    await expect(durable).rejects.toThrow("EIO");
+    await expect(relaxed).resolves.toBeDefined();
   });
 
   it("fails only the write that failed; the rest of its batch is committed", async () => {
-    const { db, commits, noteLevel } = probe("FULL");
+    const { db, insert } = probeTable();
+    const commits = new GroupCommit(db, countedLog());
     const failing = commits.write(true, () => {
       throw new Error("constraint");
     });
-    const [kept] = await Promise.all([noteLevel(true), expect(failing).rejects.toThrow()]);
-    expect(kept).toBe(FULL);
+    const kept = commits.write(true, () => insert.run("kept"));
+    await expect(failing).rejects.toThrow("constraint");
+    await expect(kept).resolves.toBeDefined();
     expect(db.prepare("SELECT COUNT(*) AS n FROM probe").get()).toEqual({ n: 1 });
+  });
+});
+
+describe("the write-ahead log's sync", () => {
+  it("syncs the log's file of a FULL connection", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "wal-sync-")), "w.db");
+    const file = openBetterSqlite(path);
+    file.db.exec("CREATE TABLE t (x)");
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(0);
+    expect(() => {
+      file.log?.sync();
+      file.log?.sync();
+    }).not.toThrow();
+    expect(file.log).toBeDefined();
+    file.log?.close();
+  });
+
+  it("is absent with synchronous=NORMAL", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "wal-sync-")), "n.db");
+    expect(openBetterSqlite(path, "NORMAL").log).toBeUndefined();
   });
 });

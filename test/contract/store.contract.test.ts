@@ -72,7 +72,7 @@ const targets = contractTargets<Store, StoreControls>("store", {
     const settings = { url: database.url, poolSize: 4, statementTimeoutMs: 5000 };
     return instance(async () => (await openPostgresStore(settings, () => {})).store, database.drop);
   },
-  // FULL: the commits holding an acknowledged write sync the log (adapters/sqlite/group-commit.ts).
+  // FULL: acknowledged writes are answered once the log is synced (adapters/sqlite/group-commit.ts).
   "store-sqlite": sqliteTarget(inThisThread((path) => openBetterSqlite(path, "FULL"))),
   // As the service has it: the same store on a thread of its own.
   "store-sqlite-thread": sqliteTarget((path) =>
@@ -85,7 +85,7 @@ const targets = contractTargets<Store, StoreControls>("store", {
         DatabaseSync: new (path: string) => SqlDatabase;
       };
       const db = new sqlite.DatabaseSync(path);
-      const file = applyDurabilitySettings(db, "NORMAL");
+      const file = applyDurabilitySettings(db, path, "NORMAL");
       migrate(db);
       return file;
     }),
