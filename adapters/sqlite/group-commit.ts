@@ -43,21 +43,22 @@ export class GroupCommit {
     const outcomes = this.commit(batch);
     const synced: [QueuedWrite, Outcome][] = [];
     batch.forEach((write, index) => {
-      const outcome = outcomes[index] ?? { error: new Error("not committed") };
+      const outcome = outcomes[index] as Outcome; // one for each write
       if (this.log && write.durable && !("error" in outcome)) synced.push([write, outcome]);
       else settle(write, outcome);
     });
-    if (synced.length > 0) setImmediate(() => this.sync(synced));
+    if (synced.length > 0) setImmediate(() => this.syncThenSettle(synced));
   }
 
-  private sync(writes: [QueuedWrite, Outcome][]): void {
-    let failure: unknown;
+  /** A write whose sync failed is not on disk: it fails, though committed. */
+  private syncThenSettle(writes: [QueuedWrite, Outcome][]): void {
     try {
       this.log?.sync();
     } catch (error) {
-      failure = error;
+      for (const [write] of writes) write.reject(error);
+      return;
     }
-    for (const [write, outcome] of writes) settle(write, failure ? { error: failure } : outcome);
+    for (const [write, outcome] of writes) settle(write, outcome);
   }
 
   /** One transaction for all of `batch`; the outcome of each. */
