@@ -1,15 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Options } from "autocannon";
 import Database from "better-sqlite3";
 import type { SqlDatabase } from "../../adapters/sqlite/database.ts";
 import { bundleService } from "../../apps/api/build.ts";
 import type { DevDevice } from "../../apps/shared/dev-device.ts";
-import { call, callInProgress, metric, sessionsPath, tokenRequests } from "./api-client.ts";
+import { call, metric, sessionsPath, tokenRequests } from "./api-client.ts";
 import { startBenchPostgres } from "./bench-postgres.ts";
 import {
-  type Baseline,
   type Service,
   type ServiceOptions,
   type Simulators,
@@ -19,29 +17,12 @@ import {
 } from "./bench-stack.ts";
 import { clusterRows } from "./cluster.ts";
 import { benchClientId, benchDevice, signDeviceTokens } from "./device-tokens.ts";
-import {
-  callSessions,
-  combine,
-  connections,
-  createRequests,
-  keepAliveRequests,
-  load,
-  type Run,
-} from "./load.ts";
+import { connections, createRequests, load } from "./load.ts";
 import { opsReadRows } from "./ops-reads.ts";
 import { type Child, residentBytes } from "./processes.ts";
-import {
-  format,
-  ms,
-  type Row,
-  rate,
-  statusSummary,
-  table,
-  throughputRow,
-  verdict,
-  writeResults,
-} from "./report.ts";
+import { format, type Row, statusSummary, table, verdict, writeResults } from "./report.ts";
 import { roomCreateRows } from "./rooms.ts";
+import { type StoreRows, side, storeComparisons } from "./store-rows.ts";
 import { simulateTokenDay } from "./token-day.ts";
 
 /**
@@ -86,14 +67,6 @@ if (unknown?.length) throw new Error(`BENCH_ONLY takes ${groups.join(", ")}; not
 const wanted = (group: (typeof groups)[number]) => !only || only.includes(group);
 
 /** Which rows a store's comparisons fill, and how they name it. */
-interface StoreRows {
-  store: string;
-  create: { throughput: string; p99: string };
-  keepAlive: string;
-  /** Whether this store's rows were asked for (BENCH_ONLY). */
-  creates: boolean;
-  calls: boolean;
-}
 const sqliteRows: StoreRows = {
   store: `SQLite, synchronous=${synchronous}`,
   create: { throughput: "1a", p99: "1b" },
@@ -163,6 +136,8 @@ async function run() {
     videoConfigFile,
   });
   const comparing = wanted("create") || wanted("calls");
+  const timing = { rounds, roundSeconds, warmUpSeconds, createWarmUp };
+  const storeBench = { device, progress, timing };
   let held: HeldSessions | undefined;
   let forService: Simulators | undefined;
   if ((["start", "tokens", "create", "calls", "memory", "postgres"] as const).some(wanted)) {
@@ -186,7 +161,11 @@ async function run() {
     }
     if (service && forBaseline && comparing) {
       const baseline = await track(startBaseline(forBaseline, dir, { synchronous }));
-      await storeComparisons(service, baseline, device, sqliteRows);
+      const sides = {
+        service: side("service", service.child, simulators),
+        baseline: side("baseline", baseline.child, forBaseline),
+      };
+      rows.push(...(await storeComparisons(service, baseline, sqliteRows, sides, storeBench)));
       await baseline.child.stop();
     }
     await service?.child.stop();
@@ -202,7 +181,11 @@ async function run() {
         startService(simulators, { ...serviceOptions("postgres"), databaseUrl: serviceDb }),
       );
       const baseline = await track(startBaseline(forBaseline, dir, { databaseUrl: baselineDb }));
-      await storeComparisons(onPostgres, baseline, device, postgresRows);
+      const sides = {
+        service: side("service", onPostgres.child, simulators, "service"),
+        baseline: side("baseline", baseline.child, forBaseline, "baseline"),
+      };
+      rows.push(...(await storeComparisons(onPostgres, baseline, postgresRows, sides, storeBench)));
       await Promise.all([onPostgres.child.stop(), baseline.child.stop()]);
     }
     await forBaseline?.child.stop();
@@ -234,25 +217,8 @@ async function run() {
   await forService?.child.stop();
   if (wanted("cluster")) {
     progress("three replicas on one PostgreSQL");
-    const timing = { rounds, roundSeconds, warmUpSeconds, createWarmUp };
     const bench = { dir, device, serviceOptions, track, stops, progress, timing };
     rows.push(...(await clusterRows(bench)));
-  }
-}
-
-async function storeComparisons(
-  service: Service,
-  baseline: Baseline,
-  device: DevDevice,
-  store: StoreRows,
-) {
-  if (store.creates) {
-    progress(`session creates on ${store.store}: service vs baseline`);
-    await createComparison(service, baseline, device, store);
-  }
-  if (store.calls) {
-    progress(`call status updates on ${store.store}: service vs baseline`);
-    await callUpdateComparison(service, baseline, device, store);
   }
 }
 
@@ -336,126 +302,6 @@ async function tokenDayRows() {
     },
   );
 }
-
-/** Row 1: creates through the whole service vs a straight-line create, one new device each. */
-async function createComparison(
-  service: Service,
-  baseline: Baseline,
-  device: DevDevice,
-  store: StoreRows,
-) {
-  let devices = 0;
-  const baselineCreates: Options = {
-    url: baseline.url,
-    requests: [
-      {
-        method: "POST",
-        path: "/create",
-        setupRequest: (request) => ({
-          ...request,
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ client_id: benchClientId, device_code: `baseline-${devices++}` }),
-        }),
-      },
-    ],
-  };
-  let batch = 0;
-  // A fixed number of creates, one device token each, sized to last about `seconds`.
-  const serviceCreates = async (rps: number, seconds: number): Promise<Options> => {
-    const amount = Math.ceil((rps * seconds) / connections) * connections;
-    const tokens = await signDeviceTokens(
-      device,
-      `create-${store.create.throughput}-${batch++}`,
-      amount,
-    );
-    return {
-      url: service.url,
-      amount,
-      requests: createRequests(tokens, benchClientId, sessionsPath),
-    };
-  };
-  await load({ ...baselineCreates, duration: createWarmUp.seconds });
-  const warm = await load(await serviceCreates(createWarmUp.perSecond, createWarmUp.seconds));
-  const baselineRuns: Run[] = [];
-  const serviceRuns: Run[] = [];
-  for (let round = 0; round < rounds; round++) {
-    baselineRuns.push(await load({ ...baselineCreates, duration: roundSeconds }));
-    const expected = Math.max(warm.rps, ...serviceRuns.map((run) => run.rps));
-    serviceRuns.push(await load(await serviceCreates(expected, roundSeconds)));
-  }
-  const subject = combine(serviceRuns);
-  const base = combine(baselineRuns);
-  rows.push(
-    throughputRow({
-      id: store.create.throughput,
-      name: `Session create throughput vs baseline (${store.store})`,
-      atLeast: 0.8,
-      subject: { label: "service", run: subject },
-      baseline: { label: "baseline", run: base },
-      detail: `${rate(subject)} vs ${rate(base)} (${statusSummary(subject)})`,
-    }),
-    {
-      id: store.create.p99,
-      name: `Session create p99 vs baseline p99 (${store.store})`,
-      value: subject.p99 / base.p99,
-      unit: "×",
-      target: { op: "<=", value: 1.5 },
-      detail: `p99 ${ms(subject.p99)} vs ${ms(base.p99)}; p50 ${ms(subject.p50)} vs ${ms(base.p50)}`,
-    },
-  );
-}
-
-/**
- * Row 2: the keep-alive (call_in_call repeated) on many devices' calls in turn, so that the
- * requests in flight are for different sessions, as they would be from many phones.
- */
-async function callUpdateComparison(
-  service: Service,
-  baseline: Baseline,
-  device: DevDevice,
-  store: StoreRows,
-) {
-  const devices = await signDeviceTokens(device, `calls-${store.keepAlive}`, callSessions);
-  const calls = await Promise.all(devices.map((each) => callInProgress(service.url, each)));
-  const keepAlive = JSON.stringify({ status: "call_in_call" });
-  const serviceUpdates: Options = { url: service.url, requests: keepAliveRequests(calls) };
-  let baselineTurn = 0;
-  const baselineUpdates: Options = {
-    url: baseline.url,
-    requests: [
-      {
-        setupRequest: (request) => ({
-          ...request,
-          method: "PUT",
-          path: `/calls/call-${baselineTurn++ % callSessions}`,
-          headers: { "content-type": "application/json" },
-          body: keepAlive,
-        }),
-      },
-    ],
-  };
-  await load({ ...baselineUpdates, duration: warmUpSeconds });
-  await load({ ...serviceUpdates, duration: warmUpSeconds });
-  const baselineRuns: Run[] = [];
-  const serviceRuns: Run[] = [];
-  for (let round = 0; round < rounds; round++) {
-    baselineRuns.push(await load({ ...baselineUpdates, duration: roundSeconds }));
-    serviceRuns.push(await load({ ...serviceUpdates, duration: roundSeconds }));
-  }
-  const subject = combine(serviceRuns);
-  const base = combine(baselineRuns);
-  rows.push(
-    throughputRow({
-      id: store.keepAlive,
-      name: `Call status update (keep-alive) throughput vs baseline (${store.store})`,
-      atLeast: 0.9,
-      subject: { label: "service", run: subject },
-      baseline: { label: "baseline", run: base },
-      detail: `${rate(subject)} vs ${rate(base)}; p99 ${ms(subject.p99)} vs ${ms(base.p99)} (${statusSummary(subject)})`,
-    }),
-  );
-}
-
 interface HeldSessions {
   service: Service;
   sessions: number;

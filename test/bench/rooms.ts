@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Options } from "autocannon";
 import { accessToken } from "./api-client.ts";
 import { entra, startSimulators } from "./bench-stack.ts";
+import { type CpuSpent, loadGenerator, perAnswer, processParty, spending, summed } from "./cpu.ts";
 import { combine, load, type Run, reported } from "./load.ts";
 import { type Child, freePort, spawnNode, waitFor } from "./processes.ts";
 import { ms, type Row, rate, throughputRow } from "./report.ts";
@@ -51,36 +52,46 @@ export async function roomCreateRows(settings: RoomRowsSettings): Promise<Row[]>
     wireMock("WireMock-lean", true),
   ]);
   const subject = (
+    label: string,
     child: Child,
     url: string,
     warmUp: number,
     headers?: Record<string, string>,
-  ): { child: Child; options: Options; warmUp: number } => ({
+  ): { label: string; child: Child; options: Options; warmUp: number } => ({
+    label,
     child,
     options: { url: `${url}${path}`, method: "POST", headers },
     warmUp,
   });
   const subjects = [
-    subject(stock.child, stock.url, wireMockWarmUpSeconds),
-    subject(lean.child, lean.url, wireMockWarmUpSeconds),
-    subject(sims.child, sims.maxconf, warmUpSeconds, { authorization: bearer }),
-    subject(bare.child, bare.url, warmUpSeconds),
+    subject("WireMock", stock.child, stock.url, wireMockWarmUpSeconds),
+    subject("WireMock", lean.child, lean.url, wireMockWarmUpSeconds),
+    subject("simulator", sims.child, sims.maxconf, warmUpSeconds, { authorization: bearer }),
+    subject("bare server", bare.child, bare.url, warmUpSeconds),
   ];
   const alone = subjects.map(({ child }) => child);
   for (const { child, options, warmUp } of subjects) {
     await aloneUnderLoad(child, alone, () => load({ ...options, duration: warmUp }));
   }
   const runs: Run[][] = subjects.map(() => []);
+  const spent: CpuSpent[][] = subjects.map(() => []);
   for (let round = 0; round < rounds; round++) {
-    for (const [index, { child, options }] of subjects.entries()) {
-      const run = await aloneUnderLoad(child, alone, () =>
-        load({ ...options, duration: roundSeconds }),
+    for (const [index, { label, child, options }] of subjects.entries()) {
+      const { result, cpu } = await spending([processParty(label, child.pid), loadGenerator], () =>
+        aloneUnderLoad(child, alone, () => load({ ...options, duration: roundSeconds })),
       );
-      runs[index]?.push(run);
+      runs[index]?.push(result);
+      spent[index]?.push(cpu);
     }
   }
   const [wiremock, wiremockLean, simulator, ceiling] = runs.map((subject) => combine(subject));
   if (!wiremock || !wiremockLean || !simulator || !ceiling) throw new Error("missing runs");
+  // CPU per answer of subject `index`: on two cores, the simulator has one, WireMock both.
+  const cpu = (index: number) =>
+    perAnswer(
+      summed(spent[index] ?? []),
+      (runs[index] ?? []).reduce((sum, run) => sum + run.successes, 0),
+    );
   await Promise.all([stock, lean, sims, bare].map(({ child }) => child.stop()));
   const ofCeiling = Math.round((100 * simulator.rps) / ceiling.rps);
   const sim = { label: "MaxConf sim", run: simulator };
@@ -91,7 +102,7 @@ export async function roomCreateRows(settings: RoomRowsSettings): Promise<Row[]>
       atLeast: 2,
       subject: sim,
       baseline: { label: "WireMock", run: wiremock },
-      detail: `${rate(simulator)} vs ${rate(wiremock)} (WireMock's defaults: request journal on); p99 ${ms(simulator.p99)} vs ${ms(wiremock.p99)}; the simulator at ${ofCeiling}% of the load generator's ceiling (4c)`,
+      detail: `${rate(simulator)} vs ${rate(wiremock)} (WireMock's defaults: request journal on); p99 ${ms(simulator.p99)} vs ${ms(wiremock.p99)}; the simulator at ${ofCeiling}% of the load generator's ceiling (4c); CPU per answer: ${cpu(2)} vs ${cpu(0)}`,
     }),
     throughputRow({
       id: "4b",
@@ -99,7 +110,7 @@ export async function roomCreateRows(settings: RoomRowsSettings): Promise<Row[]>
       atLeast: 1.5,
       subject: sim,
       baseline: { label: "WireMock lean", run: wiremockLean },
-      detail: `${rate(simulator)} vs ${rate(wiremockLean)}; p99 ${ms(simulator.p99)} vs ${ms(wiremockLean.p99)}`,
+      detail: `${rate(simulator)} vs ${rate(wiremockLean)}; p99 ${ms(simulator.p99)} vs ${ms(wiremockLean.p99)}; CPU per answer: ${cpu(2)} vs ${cpu(1)}`,
     }),
     {
       id: "4c",
