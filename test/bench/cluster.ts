@@ -4,11 +4,17 @@ import pg from "pg";
 import type { DevDevice } from "../../apps/shared/dev-device.ts";
 import { callInProgress, sessionsPath } from "./api-client.ts";
 import { startBenchPostgres } from "./bench-postgres.ts";
-import { type Service, type ServiceOptions, startService, startSimulators } from "./bench-stack.ts";
+import {
+  type Service,
+  type ServiceOptions,
+  type Simulators,
+  startService,
+  startSimulators,
+} from "./bench-stack.ts";
+import { backendsOf, Ledger, loadGenerator, type Party, processParty, type Sides } from "./cpu.ts";
 import { benchClientId, signDeviceTokens } from "./device-tokens.ts";
 import {
   callSessions,
-  combine,
   connections,
   createRequests,
   keepAliveRequests,
@@ -73,9 +79,9 @@ export async function clusterRows(bench: ClusterBench): Promise<Row[]> {
     Array.from({ length: replicaCount }, (_, i) => start(`cluster-${i + 1}`)),
   );
   bench.progress("cluster: session creates, one replica vs three");
-  const creates = await createRow(replicas, bench, databaseUrl);
+  const creates = await createRow(replicas, bench, databaseUrl, sims);
   bench.progress("cluster: keep-alives, one replica vs three");
-  const keepAlives = await keepAliveRow(replicas, bench);
+  const keepAlives = await keepAliveRow(replicas, bench, sims);
   bench.progress("cluster: one replica SIGKILLed under creates, then started again");
   const perSecond = creates.comparison?.subject.result.rps ?? 0;
   const kill = await killRows(replicas, perSecond, bench, databaseUrl, () =>
@@ -93,12 +99,14 @@ async function createRow(
   replicas: Service[],
   bench: ClusterBench,
   databaseUrl: string,
+  sims: Simulators,
 ): Promise<Row> {
   const { rounds, roundSeconds, createWarmUp } = bench.timing;
   let batch = 0;
   // One device token per create, each replica's load a share of `perSecond`: so many creates as
   // would last `seconds`, or a run of `seconds` (with tokens to spare: it goes on sending until
-  // autocannon's next tick, and a replica may outpace its share).
+  // autocannon's next tick, and a replica may outpace its share). The tokens are signed first:
+  // what is returned runs the loads.
   const creates = async (
     services: Service[],
     perSecond: number,
@@ -116,33 +124,41 @@ async function createRow(
         return { url: service.url, connections: share, ...end, requests };
       }),
     );
-    return together(await Promise.all(loads.map((options) => load(options))));
+    return () => Promise.all(loads.map((options) => load(options))).then(together);
   };
   // Every replica's JIT warms up as one service's does before row 1a.
   const warmUp = createWarmUp.perSecond * replicas.length;
-  const warm = await creates(replicas, warmUp, createWarmUp.seconds, "amount");
+  const warm = await (await creates(replicas, warmUp, createWarmUp.seconds, "amount"))();
   await analyze(databaseUrl);
   const alone = replicas.slice(0, 1);
-  const single: Run[] = [];
-  const cluster: Run[] = [];
-  const expected = (runs: Run[]) => Math.max(warm.rps, ...runs.map((run) => run.rps));
+  const measured = new Ledger(sides(replicas, sims));
+  const fastest = { subject: warm.rps, baseline: warm.rps };
+  const round = async (side: keyof Sides, services: Service[]) => {
+    const loads = await creates(services, fastest[side], roundSeconds, "duration");
+    const run = await measured.measure(side, loads);
+    fastest[side] = Math.max(fastest[side], run.rps);
+  };
   // Rounds by time, so that the three loads end together: by number, the round of three lasted
   // until the slowest replica was done, and measured its tail.
-  for (let round = 0; round < rounds; round++) {
-    single.push(await creates(alone, expected(single), roundSeconds, "duration"));
-    cluster.push(await creates(replicas, expected(cluster), roundSeconds, "duration"));
+  for (let turn = 0; turn < rounds; turn++) {
+    await round("baseline", alone);
+    await round("subject", replicas);
   }
   return comparisonRow({
     id: "7a",
     name: "Session creates, three replicas on one PostgreSQL vs one replica",
-    single: combine(single),
-    cluster: combine(cluster),
+    measured,
+    answer: "create",
     shared: "the bench client's advisory lock and live-session count",
   });
 }
 
 /** Row 7b: keep-alives on calls in progress, each replica updating calls of its own. */
-async function keepAliveRow(replicas: Service[], bench: ClusterBench): Promise<Row> {
+async function keepAliveRow(
+  replicas: Service[],
+  bench: ClusterBench,
+  sims: Simulators,
+): Promise<Row> {
   const { rounds, roundSeconds, warmUpSeconds } = bench.timing;
   const devices = await signDeviceTokens(bench.device, "cluster-calls", callSessions);
   // Set up through every replica: any of them serves any session.
@@ -163,36 +179,46 @@ async function keepAliveRow(replicas: Service[], bench: ClusterBench): Promise<R
     ).then(together);
   await updates(replicas, warmUpSeconds);
   const alone = replicas.slice(0, 1);
-  const single: Run[] = [];
-  const cluster: Run[] = [];
+  const measured = new Ledger(sides(replicas, sims));
   for (let round = 0; round < rounds; round++) {
-    single.push(await updates(alone, roundSeconds));
-    cluster.push(await updates(replicas, roundSeconds));
+    await measured.measure("baseline", () => updates(alone, roundSeconds));
+    await measured.measure("subject", () => updates(replicas, roundSeconds));
   }
   return comparisonRow({
     id: "7b",
     name: "Call status updates (keep-alive), three replicas on one PostgreSQL vs one replica",
-    single: combine(single),
-    cluster: combine(cluster),
+    measured,
+    answer: "update",
     shared: "the per-device rate-limit buckets and optimistic saves",
   });
+}
+
+/** The three replicas (the subject) and the first alone (the baseline), with what they share. */
+function sides(replicas: Service[], sims: Simulators): Sides {
+  const others = [processParty("simulators", sims.child.pid), backendsOf("cluster"), loadGenerator];
+  const of = (label: string, services: Service[]): Party[] => [
+    { label, pids: () => services.map(({ child }) => child.pid) },
+    ...others,
+  ];
+  return { subject: of("replicas", replicas), baseline: of("replica", replicas.slice(0, 1)) };
 }
 
 function comparisonRow(row: {
   id: string;
   name: string;
-  single: Run;
-  cluster: Run;
+  measured: Ledger;
+  answer: string;
   shared: string;
 }): Row {
-  const { single, cluster } = row;
+  const single = row.measured.combined("baseline");
+  const cluster = row.measured.combined("subject");
   return throughputRow({
     id: row.id,
     name: row.name,
     atLeast: 0.8,
     subject: { label: "3 replicas", run: cluster },
     baseline: { label: "1 replica", run: single },
-    detail: `${rate(cluster)} vs ${rate(single)}, ${connections} connections in all; p99 ${ms(cluster.p99)} vs ${ms(single.p99)}. On ${cpus().length} cores shared with PostgreSQL, the simulators and the load generator three replicas add no capacity: the ratio is what coordinating through the database costs (${row.shared}) (${statusSummary(cluster)})`,
+    detail: `${rate(cluster)} vs ${rate(single)}, ${connections} connections in all; p99 ${ms(cluster.p99)} vs ${ms(single.p99)}. On ${cpus().length} cores shared with PostgreSQL, the simulators and the load generator three replicas add no capacity: the ratio is what coordinating through the database costs (${row.shared}) (${statusSummary(cluster)}); ${row.measured.cpu(row.answer)}`,
   });
 }
 

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { combine, type Run } from "./load.ts";
 
 /**
  * Where the CPU of a measured run went (Linux /proc): on two cores shared by every process of a
@@ -130,4 +131,38 @@ export function backendsOf(database: string): Party {
         })
         .map(Number),
   };
+}
+
+/** Whose CPU each side of a comparison spends. */
+export interface Sides {
+  subject: Party[];
+  baseline: Party[];
+}
+
+/** A comparison's measured runs, side by side, and what each side's processes spent on them. */
+export class Ledger {
+  private readonly runs = { subject: [] as Run[], baseline: [] as Run[] };
+  private readonly spent = { subject: [] as CpuSpent[], baseline: [] as CpuSpent[] };
+
+  constructor(private readonly sides: Sides) {}
+
+  async measure(side: keyof Sides, run: () => Promise<Run>): Promise<Run> {
+    const { result, cpu } = await spending(this.sides[side], run);
+    this.runs[side].push(result);
+    this.spent[side].push(cpu);
+    return result;
+  }
+
+  /** A side's runs as one. */
+  combined(side: keyof Sides): Run {
+    return combine(this.runs[side]);
+  }
+
+  /** Per answer, each side's processes' CPU, and how busy the machine's cores were. */
+  cpu(answer: string): string {
+    const [subject, baseline] = [summed(this.spent.subject), summed(this.spent.baseline)];
+    const answers = (side: keyof Sides) =>
+      this.runs[side].reduce((sum, run) => sum + run.successes, 0);
+    return `CPU per ${answer}: ${perAnswer(subject, answers("subject"))} vs ${perAnswer(baseline, answers("baseline"))}, cores ${busyPercent(subject)} vs ${busyPercent(baseline)} busy`;
+  }
 }

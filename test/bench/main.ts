@@ -162,7 +162,7 @@ async function run() {
     if (service && forBaseline && comparing) {
       const baseline = await track(startBaseline(forBaseline, dir, { synchronous }));
       const sides = {
-        service: side("service", service.child, simulators),
+        subject: side("service", service.child, simulators),
         baseline: side("baseline", baseline.child, forBaseline),
       };
       rows.push(...(await storeComparisons(service, baseline, sqliteRows, sides, storeBench)));
@@ -182,7 +182,7 @@ async function run() {
       );
       const baseline = await track(startBaseline(forBaseline, dir, { databaseUrl: baselineDb }));
       const sides = {
-        service: side("service", onPostgres.child, simulators, "service"),
+        subject: side("service", onPostgres.child, simulators, "service"),
         baseline: side("baseline", baseline.child, forBaseline, "baseline"),
       };
       rows.push(...(await storeComparisons(onPostgres, baseline, postgresRows, sides, storeBench)));

@@ -2,27 +2,9 @@ import type { Options } from "autocannon";
 import type { DevDevice } from "../../apps/shared/dev-device.ts";
 import { callInProgress, sessionsPath } from "./api-client.ts";
 import type { Baseline, Service, Simulators } from "./bench-stack.ts";
-import {
-  backendsOf,
-  busyPercent,
-  type CpuSpent,
-  loadGenerator,
-  type Party,
-  perAnswer,
-  processParty,
-  spending,
-  summed,
-} from "./cpu.ts";
+import { backendsOf, Ledger, loadGenerator, type Party, processParty, type Sides } from "./cpu.ts";
 import { benchClientId, signDeviceTokens } from "./device-tokens.ts";
-import {
-  callSessions,
-  combine,
-  connections,
-  createRequests,
-  keepAliveRequests,
-  load,
-  type Run,
-} from "./load.ts";
+import { callSessions, connections, createRequests, keepAliveRequests, load } from "./load.ts";
 import type { Child } from "./processes.ts";
 import { ms, type Row, rate, statusSummary, throughputRow } from "./report.ts";
 
@@ -37,12 +19,6 @@ export interface StoreBench {
     /** Creates warm up longer, at this rate (main.ts says why). */
     createWarmUp: { seconds: number; perSecond: number };
   };
-}
-
-/** Whose CPU each side of a comparison spends. */
-export interface Sides {
-  service: Party[];
-  baseline: Party[];
 }
 
 /** A side of a comparison: its server, its simulators, its database's server processes, the load. */
@@ -88,29 +64,6 @@ export async function storeComparisons(
   return rows;
 }
 
-/** Each side's measured runs, and the CPU they cost. */
-function ledger(sides: Sides) {
-  const runs = { service: [] as Run[], baseline: [] as Run[] };
-  const spent = { service: [] as CpuSpent[], baseline: [] as CpuSpent[] };
-  return {
-    async measure(which: keyof Sides, options: Options): Promise<Run> {
-      const { result, cpu } = await spending(sides[which], () => load(options));
-      runs[which].push(result);
-      spent[which].push(cpu);
-      return result;
-    },
-    service: () => combine(runs.service),
-    baseline: () => combine(runs.baseline),
-    /** Per answer, each side's processes' CPU, and how busy the machine's cores were. */
-    cpu(answer: string): string {
-      const [service, baseline] = [summed(spent.service), summed(spent.baseline)];
-      const answers = (which: keyof Sides) =>
-        runs[which].reduce((sum, run) => sum + run.successes, 0);
-      return `CPU per ${answer}: ${perAnswer(service, answers("service"))} vs ${perAnswer(baseline, answers("baseline"))}, cores ${busyPercent(service)} vs ${busyPercent(baseline)} busy`;
-    },
-  };
-}
-
 /** Row 1: creates through the whole service vs a straight-line create, one new device each. */
 async function createComparison(
   service: Service,
@@ -152,15 +105,16 @@ async function createComparison(
   };
   await load({ ...baselineCreates, duration: createWarmUp.seconds });
   const warm = await load(await serviceCreates(createWarmUp.perSecond, createWarmUp.seconds));
-  const measured = ledger(sides);
+  const measured = new Ledger(sides);
   let fastest = warm.rps;
   for (let round = 0; round < rounds; round++) {
-    await measured.measure("baseline", { ...baselineCreates, duration: roundSeconds });
-    const run = await measured.measure("service", await serviceCreates(fastest, roundSeconds));
+    await measured.measure("baseline", () => load({ ...baselineCreates, duration: roundSeconds }));
+    const creates = await serviceCreates(fastest, roundSeconds);
+    const run = await measured.measure("subject", () => load(creates));
     fastest = Math.max(fastest, run.rps);
   }
-  const subject = measured.service();
-  const base = measured.baseline();
+  const subject = measured.combined("subject");
+  const base = measured.combined("baseline");
   return [
     throughputRow({
       id: store.create.throughput,
@@ -214,13 +168,13 @@ async function callUpdateComparison(
   };
   await load({ ...baselineUpdates, duration: warmUpSeconds });
   await load({ ...serviceUpdates, duration: warmUpSeconds });
-  const measured = ledger(sides);
+  const measured = new Ledger(sides);
   for (let round = 0; round < rounds; round++) {
-    await measured.measure("baseline", { ...baselineUpdates, duration: roundSeconds });
-    await measured.measure("service", { ...serviceUpdates, duration: roundSeconds });
+    await measured.measure("baseline", () => load({ ...baselineUpdates, duration: roundSeconds }));
+    await measured.measure("subject", () => load({ ...serviceUpdates, duration: roundSeconds }));
   }
-  const subject = measured.service();
-  const base = measured.baseline();
+  const subject = measured.combined("subject");
+  const base = measured.combined("baseline");
   return throughputRow({
     id: store.keepAlive,
     name: `Call status update (keep-alive) throughput vs baseline (${store.store})`,
