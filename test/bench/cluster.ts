@@ -218,7 +218,7 @@ function comparisonRow(row: {
     atLeast: 0.8,
     subject: { label: "3 replicas", run: cluster },
     baseline: { label: "1 replica", run: single },
-    detail: `${rate(cluster)} vs ${rate(single)}, ${connections} connections in all; p99 ${ms(cluster.p99)} vs ${ms(single.p99)}. On ${cpus().length} cores shared with PostgreSQL, the simulators and the load generator three replicas add no capacity: the ratio is what coordinating through the database costs (${row.shared}) (${statusSummary(cluster)}); ${row.measured.cpu(row.answer)}`,
+    detail: `${rate(cluster)} vs ${rate(single)}, ${connections} connections in all; p99 ${ms(cluster.p99)} vs ${ms(single.p99)}. On ${cpus().length} cores shared with PostgreSQL, the simulators and the load generator three replicas add no capacity: the ratio is what coordinating through the database costs (${row.shared}) (${statusSummary(cluster)}); ${row.measured.cpu(row.answer, "subject", "baseline")}`,
   });
 }
 

@@ -13,7 +13,7 @@ export interface Party {
   pids: () => number[];
 }
 
-export interface CpuSpent {
+interface CpuSpent {
   /** CPU seconds per party, in the parties' order. */
   seconds: Map<string, number>;
   /** Of all the machine's cores, how busy over the runs (1: every core all the time). */
@@ -51,7 +51,7 @@ function machineTicks(): { busy: number; total: number } {
  * Runs `measure` and says what each party's processes spent meanwhile. A process that ends during
  * the run is not counted (a pool's backend closed mid-run: under load they stay).
  */
-export async function spending<T>(
+async function spending<T>(
   parties: Party[],
   measure: () => Promise<T>,
 ): Promise<{ result: T; cpu: CpuSpent }> {
@@ -82,7 +82,7 @@ function snapshot(pids: number[]): Map<number, number> {
 }
 
 /** Several runs' spending as one. */
-export function summed(spent: CpuSpent[]): CpuSpent {
+function summed(spent: CpuSpent[]): CpuSpent {
   const seconds = new Map<string, number>();
   let busyTime = 0;
   let wall = 0;
@@ -94,16 +94,12 @@ export function summed(spent: CpuSpent[]): CpuSpent {
   return { seconds, busy: wall > 0 ? busyTime / wall : 0, wall };
 }
 
-/** "service 190 + simulators 60 + load generator 40 = 290 µs" per answer. */
-export function perAnswer(spent: CpuSpent, answers: number): string {
+function perAnswer(spent: CpuSpent, answers: number): string {
   const micros = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, answers));
   const parts = [...spent.seconds].map(([label, seconds]) => `${label} ${micros(seconds)}`);
   const all = [...spent.seconds.values()].reduce((sum, seconds) => sum + seconds, 0);
   return `${parts.join(" + ")} = ${micros(all)} µs`;
 }
-
-/** The machine's cores busy over the runs, in percent of all of them. */
-export const busyPercent = (spent: CpuSpent) => `${Math.round(spent.busy * 100)}%`;
 
 /** This process (the load generator runs in it). */
 export const loadGenerator: Party = { label: "load generator", pids: () => [process.pid] };
@@ -133,36 +129,44 @@ export function backendsOf(database: string): Party {
   };
 }
 
-/** Whose CPU each side of a comparison spends. */
+/** Whose CPU each side of a comparison spends: the measured one and its baseline. */
 export interface Sides {
   subject: Party[];
   baseline: Party[];
 }
 
-/** A comparison's measured runs, side by side, and what each side's processes spent on them. */
-export class Ledger {
-  private readonly runs = { subject: [] as Run[], baseline: [] as Run[] };
-  private readonly spent = { subject: [] as CpuSpent[], baseline: [] as CpuSpent[] };
+/** Measured runs of named sides (a subject and its baselines), and what each side's processes spent. */
+export class Ledger<Side extends string = keyof Sides> {
+  private readonly runs = new Map<Side, Run[]>();
+  private readonly spent = new Map<Side, CpuSpent[]>();
 
-  constructor(private readonly sides: Sides) {}
+  constructor(private readonly sides: Record<Side, Party[]>) {}
 
-  async measure(side: keyof Sides, run: () => Promise<Run>): Promise<Run> {
+  async measure(side: Side, run: () => Promise<Run>): Promise<Run> {
     const { result, cpu } = await spending(this.sides[side], run);
-    this.runs[side].push(result);
-    this.spent[side].push(cpu);
+    this.runs.set(side, [...(this.runs.get(side) ?? []), result]);
+    this.spent.set(side, [...(this.spent.get(side) ?? []), cpu]);
     return result;
   }
 
   /** A side's runs as one. */
-  combined(side: keyof Sides): Run {
-    return combine(this.runs[side]);
+  combined(side: Side): Run {
+    return combine(this.runs.get(side) ?? []);
+  }
+
+  /** "service 190 + simulators 60 + load generator 40 = 290 µs": a side's CPU per answer. */
+  perAnswer(side: Side): string {
+    const answers = (this.runs.get(side) ?? []).reduce((sum, run) => sum + run.successes, 0);
+    return perAnswer(this.spentBy(side), answers);
   }
 
   /** Per answer, each side's processes' CPU, and how busy the machine's cores were. */
-  cpu(answer: string): string {
-    const [subject, baseline] = [summed(this.spent.subject), summed(this.spent.baseline)];
-    const answers = (side: keyof Sides) =>
-      this.runs[side].reduce((sum, run) => sum + run.successes, 0);
-    return `CPU per ${answer}: ${perAnswer(subject, answers("subject"))} vs ${perAnswer(baseline, answers("baseline"))}, cores ${busyPercent(subject)} vs ${busyPercent(baseline)} busy`;
+  cpu(answer: string, subject: Side, baseline: Side): string {
+    const busy = (side: Side) => `${Math.round(this.spentBy(side).busy * 100)}%`;
+    return `CPU per ${answer}: ${this.perAnswer(subject)} vs ${this.perAnswer(baseline)}, cores ${busy(subject)} vs ${busy(baseline)} busy`;
+  }
+
+  private spentBy(side: Side): CpuSpent {
+    return summed(this.spent.get(side) ?? []);
   }
 }

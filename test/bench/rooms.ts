@@ -2,8 +2,8 @@ import { join } from "node:path";
 import type { Options } from "autocannon";
 import { accessToken } from "./api-client.ts";
 import { entra, startSimulators } from "./bench-stack.ts";
-import { type CpuSpent, loadGenerator, perAnswer, processParty, spending, summed } from "./cpu.ts";
-import { combine, load, type Run, reported } from "./load.ts";
+import { Ledger, loadGenerator, type Party, processParty } from "./cpu.ts";
+import { load, reported } from "./load.ts";
 import { type Child, freePort, spawnNode, waitFor } from "./processes.ts";
 import { ms, type Row, rate, throughputRow } from "./report.ts";
 import { startWireMock } from "./wiremock.ts";
@@ -52,46 +52,45 @@ export async function roomCreateRows(settings: RoomRowsSettings): Promise<Row[]>
     wireMock("WireMock-lean", true),
   ]);
   const subject = (
-    label: string,
     child: Child,
     url: string,
     warmUp: number,
     headers?: Record<string, string>,
-  ): { label: string; child: Child; options: Options; warmUp: number } => ({
-    label,
+  ): { child: Child; options: Options; warmUp: number } => ({
     child,
     options: { url: `${url}${path}`, method: "POST", headers },
     warmUp,
   });
-  const subjects = [
-    subject("WireMock", stock.child, stock.url, wireMockWarmUpSeconds),
-    subject("WireMock", lean.child, lean.url, wireMockWarmUpSeconds),
-    subject("simulator", sims.child, sims.maxconf, warmUpSeconds, { authorization: bearer }),
-    subject("bare server", bare.child, bare.url, warmUpSeconds),
-  ];
-  const alone = subjects.map(({ child }) => child);
-  for (const { child, options, warmUp } of subjects) {
+  const subjects = {
+    WireMock: subject(stock.child, stock.url, wireMockWarmUpSeconds),
+    "WireMock lean": subject(lean.child, lean.url, wireMockWarmUpSeconds),
+    simulator: subject(sims.child, sims.maxconf, warmUpSeconds, { authorization: bearer }),
+    "bare server": subject(bare.child, bare.url, warmUpSeconds),
+  };
+  type Name = keyof typeof subjects;
+  const names = Object.keys(subjects) as Name[];
+  const alone = Object.values(subjects).map(({ child }) => child);
+  for (const { child, options, warmUp } of Object.values(subjects)) {
     await aloneUnderLoad(child, alone, () => load({ ...options, duration: warmUp }));
   }
-  const runs: Run[][] = subjects.map(() => []);
-  const spent: CpuSpent[][] = subjects.map(() => []);
+  // On two cores, the simulator has one, WireMock both.
+  const measured = new Ledger(
+    Object.fromEntries(
+      names.map((name) => [name, [processParty(name, subjects[name].child.pid), loadGenerator]]),
+    ) as Record<Name, Party[]>,
+  );
   for (let round = 0; round < rounds; round++) {
-    for (const [index, { label, child, options }] of subjects.entries()) {
-      const { result, cpu } = await spending([processParty(label, child.pid), loadGenerator], () =>
+    for (const name of names) {
+      const { child, options } = subjects[name];
+      await measured.measure(name, () =>
         aloneUnderLoad(child, alone, () => load({ ...options, duration: roundSeconds })),
       );
-      runs[index]?.push(result);
-      spent[index]?.push(cpu);
     }
   }
-  const [wiremock, wiremockLean, simulator, ceiling] = runs.map((subject) => combine(subject));
-  if (!wiremock || !wiremockLean || !simulator || !ceiling) throw new Error("missing runs");
-  // CPU per answer of subject `index`: on two cores, the simulator has one, WireMock both.
-  const cpu = (index: number) =>
-    perAnswer(
-      summed(spent[index] ?? []),
-      (runs[index] ?? []).reduce((sum, run) => sum + run.successes, 0),
-    );
+  const wiremock = measured.combined("WireMock");
+  const wiremockLean = measured.combined("WireMock lean");
+  const simulator = measured.combined("simulator");
+  const ceiling = measured.combined("bare server");
   await Promise.all([stock, lean, sims, bare].map(({ child }) => child.stop()));
   const ofCeiling = Math.round((100 * simulator.rps) / ceiling.rps);
   const sim = { label: "MaxConf sim", run: simulator };
@@ -102,7 +101,7 @@ export async function roomCreateRows(settings: RoomRowsSettings): Promise<Row[]>
       atLeast: 2,
       subject: sim,
       baseline: { label: "WireMock", run: wiremock },
-      detail: `${rate(simulator)} vs ${rate(wiremock)} (WireMock's defaults: request journal on); p99 ${ms(simulator.p99)} vs ${ms(wiremock.p99)}; the simulator at ${ofCeiling}% of the load generator's ceiling (4c); CPU per answer: ${cpu(2)} vs ${cpu(0)}`,
+      detail: `${rate(simulator)} vs ${rate(wiremock)} (WireMock's defaults: request journal on); p99 ${ms(simulator.p99)} vs ${ms(wiremock.p99)}; the simulator at ${ofCeiling}% of the load generator's ceiling (4c); CPU per answer: ${measured.perAnswer("simulator")} vs ${measured.perAnswer("WireMock")}`,
     }),
     throughputRow({
       id: "4b",
@@ -110,7 +109,7 @@ export async function roomCreateRows(settings: RoomRowsSettings): Promise<Row[]>
       atLeast: 1.5,
       subject: sim,
       baseline: { label: "WireMock lean", run: wiremockLean },
-      detail: `${rate(simulator)} vs ${rate(wiremockLean)}; p99 ${ms(simulator.p99)} vs ${ms(wiremockLean.p99)}; CPU per answer: ${cpu(2)} vs ${cpu(1)}`,
+      detail: `${rate(simulator)} vs ${rate(wiremockLean)}; p99 ${ms(simulator.p99)} vs ${ms(wiremockLean.p99)}; CPU per answer: ${measured.perAnswer("simulator")} vs ${measured.perAnswer("WireMock lean")}`,
     }),
     {
       id: "4c",

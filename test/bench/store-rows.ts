@@ -122,7 +122,7 @@ async function createComparison(
       atLeast: 0.8,
       subject: { label: "service", run: subject },
       baseline: { label: "baseline", run: base },
-      detail: `${rate(subject)} vs ${rate(base)} (${statusSummary(subject)}); ${measured.cpu("create")}`,
+      detail: `${rate(subject)} vs ${rate(base)} (${statusSummary(subject)}); ${measured.cpu("create", "subject", "baseline")}`,
     }),
     {
       id: store.create.p99,
@@ -181,6 +181,6 @@ async function callUpdateComparison(
     atLeast: 0.9,
     subject: { label: "service", run: subject },
     baseline: { label: "baseline", run: base },
-    detail: `${rate(subject)} vs ${rate(base)}; p99 ${ms(subject.p99)} vs ${ms(base.p99)} (${statusSummary(subject)}); ${measured.cpu("update")}`,
+    detail: `${rate(subject)} vs ${rate(base)}; p99 ${ms(subject.p99)} vs ${ms(base.p99)} (${statusSummary(subject)}); ${measured.cpu("update", "subject", "baseline")}`,
   });
 }
