@@ -45,6 +45,8 @@ export interface ClusterBench {
 }
 
 const replicaCount = 3;
+/** The replicas' database on the bench's PostgreSQL server. */
+const database = "cluster";
 /** Device tokens signed per create expected, for the creates' rounds by time. */
 const tokensToSpare = 3;
 /** The kill row's load, and when in it the last replica is SIGKILLed. */
@@ -62,7 +64,7 @@ const takeOverTimeoutMs = 30_000;
 export async function clusterRows(bench: ClusterBench): Promise<Row[]> {
   const postgres = await startBenchPostgres();
   bench.stops.push(() => postgres.stop());
-  const databaseUrl = await postgres.database("cluster");
+  const databaseUrl = await postgres.database(database);
   const sims = await bench.track(startSimulators(bench.dir, "simulators-cluster"));
   // Reconciliation at start only: a pass walks every room the rows made (some 15,000) and would
   // land, a minute in, in one round of one side only. It is one replica's job however many run.
@@ -195,7 +197,7 @@ async function keepAliveRow(
 
 /** The three replicas (the subject) and the first alone (the baseline), with what they share. */
 function sides(replicas: Service[], sims: Simulators): Sides {
-  const others = [processParty("simulators", sims.child.pid), backendsOf("cluster"), loadGenerator];
+  const others = [processParty("simulators", sims.child.pid), backendsOf(database), loadGenerator];
   const of = (label: string, services: Service[]): Party[] => [
     { label, pids: () => services.map(({ child }) => child.pid) },
     ...others,
