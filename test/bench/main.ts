@@ -94,14 +94,13 @@ const progress = (message: string) =>
 try {
   const loadBefore = loadavg()[0] ?? 0;
   const fsyncMs = commitLatencyMs(join(dir, "fsync.db"), synchronous);
-  const probeMs = cpuProbeMs();
   await run();
   const loadAfter = loadavg()[0] ?? 0;
   rows.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
   process.stdout.write(`\n${table(rows)}`);
   // Other work on the machine moves absolute figures: the load average says how much there was.
   console.log(
-    `\n${cpus().length} cores; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after; SQLite synchronous=${synchronous}, one commit ${fsyncMs.toFixed(2)} ms; a fixed CPU workload ${probeMs.toFixed(0)} ms; Node ${process.version}`,
+    `\n${cpus().length} cores; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after; SQLite synchronous=${synchronous}, one commit ${fsyncMs.toFixed(2)} ms; Node ${process.version}`,
   );
   const files = writeResults("bench", rows, {
     sqliteSynchronous: synchronous,
@@ -112,7 +111,6 @@ try {
     cores: cpus().length,
     loadAverage: { before: loadBefore, after: loadAfter },
     commitMs: fsyncMs,
-    cpuProbeMs: probeMs,
     node: process.version,
   });
   console.log(`\nResults: ${files.json}\nChart:   ${files.svg}`);
@@ -376,21 +374,6 @@ async function memoryRows(hold: HeldSessions) {
  * How long one small SQLite commit takes here with the run's settings (with FULL, an fsync): it
  * decides how fast the baselines can go, and so the create and call-update ratios.
  */
-/**
- * How long a fixed piece of JavaScript takes here (JSON in and out, as a request's handling is),
- * median of five: the machine's speed that day, which moves every absolute figure and the ratios
- * of the latency-bound rows (1a, 1b) with it.
- */
-function cpuProbeMs(): number {
-  const sample = { id: "0mx56xosb9HzuVcauvmwpbYWydAA2aA", status: "session_granted", position: 3 };
-  const times = Array.from({ length: 5 }, () => {
-    const started = performance.now();
-    for (let i = 0; i < 50_000; i++) JSON.parse(JSON.stringify({ ...sample, i }));
-    return performance.now() - started;
-  });
-  return times.sort((a, b) => a - b)[2] ?? 0;
-}
-
 function commitLatencyMs(path: string, synchronous: "FULL" | "NORMAL"): number {
   const db = new Database(path) as unknown as SqlDatabase;
   db.exec("PRAGMA journal_mode = WAL");
