@@ -20,6 +20,7 @@ import {
   keepAliveRequests,
   load,
   type Run,
+  type Timing,
   together,
 } from "./load.ts";
 import type { Child } from "./processes.ts";
@@ -36,12 +37,7 @@ export interface ClusterBench {
   /** What else to stop then (the PostgreSQL server). */
   stops: (() => Promise<void>)[];
   progress: (message: string) => void;
-  timing: {
-    rounds: number;
-    roundSeconds: number;
-    warmUpSeconds: number;
-    createWarmUp: { seconds: number; perSecond: number };
-  };
+  timing: Timing;
 }
 
 const replicaCount = 3;

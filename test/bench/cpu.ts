@@ -112,6 +112,7 @@ export const processParty = (label: string, pid: number): Party => ({ label, pid
  * "postgres: <user> <database> <host>(<port>) <state>").
  */
 export function backendsOf(database: string): Party {
+  const serving = new RegExp(`^postgres: \\S+ ${database} `);
   return {
     label: "PostgreSQL",
     pids: () =>
@@ -119,8 +120,7 @@ export function backendsOf(database: string): Party {
         .filter((entry) => /^\d+$/.test(entry))
         .filter((pid) => {
           try {
-            const command = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-            return new RegExp(`^postgres: \\S+ ${database} `).test(command);
+            return serving.test(readFileSync(`/proc/${pid}/cmdline`, "utf8"));
           } catch {
             return false;
           }

@@ -19,6 +19,15 @@ export interface Run extends LoadResult {
   latencies: number[];
 }
 
+/** How the comparison rows take turns: warm-ups first, then rounds of each side in turn. */
+export interface Timing {
+  rounds: number;
+  roundSeconds: number;
+  warmUpSeconds: number;
+  /** Creates warm up longer, at this rate (main.ts says why). */
+  createWarmUp: { seconds: number; perSecond: number };
+}
+
 export const connections = 32;
 /** Devices in the call-update rows, taking turns: many more than requests in flight. */
 export const callSessions = 8 * connections;

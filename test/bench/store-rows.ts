@@ -4,7 +4,14 @@ import { callInProgress, sessionsPath } from "./api-client.ts";
 import type { Baseline, Service, Simulators } from "./bench-stack.ts";
 import { backendsOf, Ledger, loadGenerator, type Party, processParty, type Sides } from "./cpu.ts";
 import { benchClientId, signDeviceTokens } from "./device-tokens.ts";
-import { callSessions, connections, createRequests, keepAliveRequests, load } from "./load.ts";
+import {
+  callSessions,
+  connections,
+  createRequests,
+  keepAliveRequests,
+  load,
+  type Timing,
+} from "./load.ts";
 import type { Child } from "./processes.ts";
 import { ms, type Row, rate, statusSummary, throughputRow } from "./report.ts";
 
@@ -12,13 +19,7 @@ import { ms, type Row, rate, statusSummary, throughputRow } from "./report.ts";
 export interface StoreBench {
   device: DevDevice;
   progress: (message: string) => void;
-  timing: {
-    rounds: number;
-    roundSeconds: number;
-    warmUpSeconds: number;
-    /** Creates warm up longer, at this rate (main.ts says why). */
-    createWarmUp: { seconds: number; perSecond: number };
-  };
+  timing: Timing;
 }
 
 /** A side of a comparison: its server, its simulators, its database's server processes, the load. */
