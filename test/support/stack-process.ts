@@ -8,7 +8,11 @@ export interface StackProcess {
   /** Where the start banner says everything is. */
   urls: { api: string; tokenServer: string; maxconf: string };
   banner: string;
-  /** Signals the process and resolves with its exit code; SIGKILL if it lingers over 5 s. */
+  /** The process started (tsx, or deno), whose process group holds everything it starts. */
+  pid: number;
+  /** Resolves with its exit code once it has ended. */
+  exited: Promise<number | null>;
+  /** Signals the process group and resolves with its exit code; SIGKILL if it lingers over 5 s. */
   stop(signal: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -76,7 +80,7 @@ export async function startStackProcess(
       child.once("error", reject);
       child.once("exit", (code, signal) => reject(new Error(`exited (${code ?? signal})`)));
     });
-    return { urls, banner: output.stdout, stop };
+    return { urls, banner: output.stdout, pid: child.pid ?? 0, exited, stop };
   } catch (error) {
     await stop("SIGKILL");
     throw new Error(

@@ -1,0 +1,87 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { readDevDevice, signDeviceToken } from "../../apps/shared/dev-device.ts";
+import { readDevCa } from "../../apps/shared/dev-tls.ts";
+import { fetchTrusting, withNodeRoots } from "../../apps/shared/trust.ts";
+import { freePort } from "../support/free-port.ts";
+import { repositoryRoot, type StackProcess, startStackProcess } from "../support/stack-process.ts";
+
+const tsx = join(repositoryRoot, "node_modules/.bin/tsx");
+
+/** The processes of a process group still running (Linux /proc). */
+function stillRunning(group: number): string[] {
+  const running: string[] = [];
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      // The fields after the command's closing parenthesis: state, parent, group.
+      const [state, , pgrp] =
+        readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      if (Number(pgrp) !== group || state === "Z") continue;
+      running.push(readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim());
+    } catch {
+      // it ended while it was read
+    }
+  }
+  return running;
+}
+
+/**
+ * `npm run start:cluster` as a developer runs it and stops it: `kill` (SIGTERM) to the process they
+ * started, which takes its replicas, its simulators and its PostgreSQL down with it.
+ */
+describe("npm run start:cluster", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "start-cluster-"));
+  let cluster: StackProcess | undefined;
+  afterAll(async () => {
+    await cluster?.stop("SIGKILL");
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("serves creates from its replicas; a SIGTERM lets the one in flight finish, then stops every process it started", async () => {
+    cluster = await startStackProcess(tsx, ["apps/cluster/main.ts"], {
+      DATA_DIR: dataDir,
+      REPLICAS: "2",
+      LOG_LEVEL: "info",
+      PORT: String(await freePort()),
+      TOKEN_SERVER_PORT: String(await freePort()),
+      MAXCONF_PORT: String(await freePort()),
+      PEXIP_PORT: String(await freePort()),
+      POSTGRES_PORT: String(await freePort()),
+    });
+    const device = readDevDevice(dataDir);
+    const create = async (deviceCode: string) =>
+      fetch(`${cluster?.urls.api}/video/v2/sessions`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${await signDeviceToken(device, deviceCode)}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ client_id: device.clientId, device_code: deviceCode }),
+      });
+    const created = await create("cluster-device");
+    expect(created.status, await created.clone().text()).toBe(201);
+    expect(stillRunning(cluster.pid).some((command) => command.includes("postgres"))).toBe(true);
+
+    // A create still waiting for its room when the stop comes: MaxConf answers it a second late.
+    const trustingItsCa = fetchTrusting(withNodeRoots(readDevCa(dataDir)));
+    const armed = await trustingItsCa(`${cluster.urls.maxconf}/_sim/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        match: { method: "POST", path: "/room/create" },
+        latencyMs: 1_000,
+        times: 1,
+      }),
+    });
+    expect(armed.status).toBe(201);
+    const inFlight = create("stopping-device");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    process.kill(cluster.pid, "SIGTERM");
+    expect((await inFlight).status).toBe(201);
+    expect(await cluster.exited).toBe(0);
+    await expect.poll(() => stillRunning(cluster?.pid ?? 0), { timeout: 5_000 }).toEqual([]);
+  });
+});
