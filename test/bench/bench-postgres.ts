@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../../apps/shared/embedded-postgres.ts";
-import { freePort } from "./processes.ts";
+import { freePort } from "../support/free-port.ts";
 
 export interface BenchPostgres {
   /** A new, empty database on the server: its postgres://… URL. */

@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { type Child, freePort, spawnNode, waitFor } from "./processes.ts";
+import { freePort } from "../support/free-port.ts";
+import { type Child, spawnNode, waitFor } from "./processes.ts";
 
 /** The simulators' Entra client, shared by the service and the baselines. */
 export const entra = {

@@ -1,10 +1,11 @@
 import { join } from "node:path";
 import type { Options } from "autocannon";
+import { freePort } from "../support/free-port.ts";
 import { accessToken } from "./api-client.ts";
 import { entra, startSimulators } from "./bench-stack.ts";
 import { Ledger, loadGenerator, type Party, processParty } from "./cpu.ts";
 import { load, reported } from "./load.ts";
-import { type Child, freePort, spawnNode, waitFor } from "./processes.ts";
+import { type Child, spawnNode, waitFor } from "./processes.ts";
 import { ms, type Row, rate, throughputRow } from "./report.ts";
 import { startWireMock } from "./wiremock.ts";
 

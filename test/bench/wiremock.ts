@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Child, freePort, supervised, waitFor } from "./processes.ts";
+import { freePort } from "../support/free-port.ts";
+import { type Child, supervised, waitFor } from "./processes.ts";
 
 const jarFolder = new URL("../../node_modules/wiremock/build/", import.meta.url).pathname;
 
