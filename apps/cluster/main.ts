@@ -20,14 +20,20 @@ import { portFromEnv } from "../shared/env-port.ts";
 const env = process.env;
 const replicas = Number(env.REPLICAS ?? 3);
 const dataDir = env.DATA_DIR ?? "./data";
-// As npm start's (the simulators read the same variables); fixed numbers, as the replicas are
-// told them before the simulators start.
-const port = portFromEnv(env, "PORT", 8080);
+// As npm start's (the simulators read the same variables), but not 0: the replicas are told the
+// simulators' ports before the simulators start.
+const fixedPort = (variable: string, fallback: number) => {
+  const chosen = portFromEnv(env, variable, fallback);
+  if (chosen === 0)
+    throw new Error(`${variable}: npm run start:cluster needs a port number, not 0`);
+  return chosen;
+};
+const port = fixedPort("PORT", 8080);
 const ports = {
-  tokenServer: portFromEnv(env, "TOKEN_SERVER_PORT", 8081),
-  maxconf: portFromEnv(env, "MAXCONF_PORT", 8082),
-  pexip: portFromEnv(env, "PEXIP_PORT", 8083),
-  postgres: portFromEnv(env, "POSTGRES_PORT", 8084),
+  tokenServer: fixedPort("TOKEN_SERVER_PORT", 8081),
+  maxconf: fixedPort("MAXCONF_PORT", 8082),
+  pexip: fixedPort("PEXIP_PORT", 8083),
+  postgres: fixedPort("POSTGRES_PORT", 8084),
 };
 const credentials = {
   ENTRA_TENANT: env.ENTRA_TENANT ?? "bcsc-dev-tenant",
