@@ -77,7 +77,12 @@ describe("npm run start:cluster", () => {
     });
     expect(armed.status).toBe(201);
     const inFlight = create("stopping-device");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The fault is gone once it has taken its request: the create is waiting on MaxConf.
+    const armedFaults = async () => {
+      const listed = await trustingItsCa(`${cluster?.urls.maxconf}/_sim/faults`);
+      return ((await listed.json()) as { faults: unknown[] }).faults.length;
+    };
+    await expect.poll(armedFaults).toBe(0);
 
     process.kill(cluster.pid, "SIGTERM");
     expect((await inFlight).status).toBe(201);
