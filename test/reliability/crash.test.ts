@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleService } from "../../apps/api/build.ts";
 import { ensureDevDevice, signDeviceToken } from "../../apps/shared/dev-device.ts";
 import type { WiredSimulators } from "../../simulators/index.ts";
+import { simControl } from "../contract/sim-control.ts";
 import { readDatabase } from "../support/database.ts";
 import { startServiceProcess as startService } from "../support/service-process.ts";
 import { startSystemSimulators } from "../support/system-simulators.ts";
@@ -125,14 +126,10 @@ describe("crash: SIGKILL under load, restart on the same database", () => {
     const device = await ensureDevDevice(dataDir, "crash-app");
     serviceEntry = await bundleService();
     // MaxConf takes a second to answer: the create is still in flight when SIGTERM arrives.
-    await fetch(`${env.MAXCONF_URL}/_sim/faults`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        match: { method: "POST", path: "/room/create" },
-        latencyMs: 1000,
-        times: 1,
-      }),
+    await simControl(upstreams.settings.MAXCONF_URL).fault({
+      match: { method: "POST", path: "/room/create" },
+      latencyMs: 1000,
+      times: 1,
     });
     const token = await signDeviceToken(device, "graceful-device");
     const inFlight = fetch(`${service.url}/video/v2/sessions`, {

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { readDevDevice, signDeviceToken } from "../../apps/shared/dev-device.ts";
 import { readDevCa } from "../../apps/shared/dev-tls.ts";
 import { fetchTrusting, withNodeRoots } from "../../apps/shared/trust.ts";
+import { simControl } from "../contract/sim-control.ts";
 import { freePort } from "../support/free-port.ts";
 import { repositoryRoot, type StackProcess, startStackProcess } from "../support/stack-process.ts";
 
@@ -65,24 +66,18 @@ describe("npm run start:cluster", () => {
     expect(stillRunning(cluster.pid).some((command) => command.includes("postgres"))).toBe(true);
 
     // A create still waiting for its room when the stop comes: MaxConf answers it a second late.
-    const trustingItsCa = fetchTrusting(withNodeRoots(readDevCa(dataDir)));
-    const armed = await trustingItsCa(`${cluster.urls.maxconf}/_sim/faults`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        match: { method: "POST", path: "/room/create" },
-        latencyMs: 1_000,
-        times: 1,
-      }),
+    const maxconf = simControl(
+      cluster.urls.maxconf,
+      fetchTrusting(withNodeRoots(readDevCa(dataDir))),
+    );
+    await maxconf.fault({
+      match: { method: "POST", path: "/room/create" },
+      latencyMs: 1_000,
+      times: 1,
     });
-    expect(armed.status).toBe(201);
     const inFlight = create("stopping-device");
     // The fault is gone once it has taken its request: the create is waiting on MaxConf.
-    const armedFaults = async () => {
-      const listed = await trustingItsCa(`${cluster?.urls.maxconf}/_sim/faults`);
-      return ((await listed.json()) as { faults: unknown[] }).faults.length;
-    };
-    await expect.poll(armedFaults).toBe(0);
+    await expect.poll(() => maxconf.armedFaults()).toBe(0);
 
     process.kill(cluster.pid, "SIGTERM");
     expect((await inFlight).status).toBe(201);
