@@ -26,7 +26,9 @@ export class PostgresStoreStatus implements StoreStatus {
         this.pool,
         "count_by_state",
         `SELECT state, sum(sessions)::int AS count FROM state_counts GROUP BY state
-         HAVING sum(sessions) > 0`,
+         HAVING sum(sessions) > 0
+         UNION ALL SELECT 'allocating', count(*)::int FROM sessions WHERE state = 'allocating'
+         HAVING count(*) > 0`,
       ),
       run(
         this.pool,
