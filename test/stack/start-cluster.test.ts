@@ -40,17 +40,19 @@ describe("npm run start:cluster", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  const settings = async () => ({
+    DATA_DIR: dataDir,
+    REPLICAS: "2",
+    LOG_LEVEL: "info",
+    PORT: String(await freePort()),
+    TOKEN_SERVER_PORT: String(await freePort()),
+    MAXCONF_PORT: String(await freePort()),
+    PEXIP_PORT: String(await freePort()),
+    POSTGRES_PORT: String(await freePort()),
+  });
+
   it("serves creates from its replicas; a SIGTERM lets the one in flight finish, then stops every process it started", async () => {
-    cluster = await startStackProcess(tsx, ["apps/cluster/main.ts"], {
-      DATA_DIR: dataDir,
-      REPLICAS: "2",
-      LOG_LEVEL: "info",
-      PORT: String(await freePort()),
-      TOKEN_SERVER_PORT: String(await freePort()),
-      MAXCONF_PORT: String(await freePort()),
-      PEXIP_PORT: String(await freePort()),
-      POSTGRES_PORT: String(await freePort()),
-    });
+    cluster = await startStackProcess(tsx, ["apps/cluster/main.ts"], await settings());
     const device = readDevDevice(dataDir);
     const create = async (deviceCode: string) =>
       fetch(`${cluster?.urls.api}/video/v2/sessions`, {
@@ -81,6 +83,20 @@ describe("npm run start:cluster", () => {
 
     process.kill(cluster.pid, "SIGTERM");
     expect((await inFlight).status).toBe(201);
+    expect(await cluster.exited).toBe(0);
+    await expect.poll(() => stillRunning(cluster?.pid ?? 0), { timeout: 5_000 }).toEqual([]);
+  });
+
+  it("stops every process it started when the SIGTERM comes while it starts (the simulators up, the replicas not yet)", async () => {
+    cluster = await startStackProcess(
+      tsx,
+      ["apps/cluster/main.ts"],
+      await settings(),
+      // The simulators' banner: PostgreSQL and the simulators are up, the replicas come next.
+      "Control API on each simulator",
+    );
+    expect(cluster.banner).not.toContain("Try it:");
+    process.kill(cluster.pid, "SIGTERM");
     expect(await cluster.exited).toBe(0);
     await expect.poll(() => stillRunning(cluster?.pid ?? 0), { timeout: 5_000 }).toEqual([]);
   });

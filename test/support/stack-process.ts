@@ -38,12 +38,14 @@ function spawnStack(command: string, args: string[], env: Record<string, string>
 
 /**
  * Runs `npm start` (or its Deno twin) as a child process on the given settings and waits for its
- * banner. The child does not inherit the test run's CA: what it trusts, it made itself.
+ * banner (or, with `shown`, for that text in its output). The child does not inherit the test
+ * run's CA: what it trusts, it made itself.
  */
 export async function startStackProcess(
   command: string,
   args: string[],
   env: Record<string, string>,
+  shown = "Try it:",
 ): Promise<StackProcess> {
   const { child, output } = spawnStack(command, args, env);
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
@@ -68,7 +70,7 @@ export async function startStackProcess(
         readyTimeoutMs,
       );
       child.stdout.on("data", () => {
-        if (!output.stdout.includes("Try it:")) return;
+        if (!output.stdout.includes(shown)) return;
         clearTimeout(timer);
         const url = (pattern: RegExp) => pattern.exec(output.stdout)?.[1] ?? "";
         resolve({
