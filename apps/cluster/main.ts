@@ -167,17 +167,18 @@ function spawnSimulators(): ChildProcess {
 
 /** Resolves once the simulators answer their health check (or a stop has come). */
 async function simulatorsUp(child: ChildProcess): Promise<void> {
+  const ca = readFileSync(tls.caFile);
   for (let tries = 0; !stopping; tries++) {
-    if (await healthy(`https://127.0.0.1:${ports.pexip}/_sim/health`)) return;
+    if (await healthy(`https://127.0.0.1:${ports.pexip}/_sim/health`, ca)) return;
     if (tries > 100 || child.exitCode !== null) throw new Error("the simulators did not start");
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 /** Whether a simulator answers its health check, over HTTPS trusting the dev CA. */
-function healthy(url: string): Promise<boolean> {
+function healthy(url: string, ca: Buffer): Promise<boolean> {
   return new Promise((resolve) => {
-    get(url, { ca: readFileSync(tls.caFile) }, (response) => {
+    get(url, { ca }, (response) => {
       response.resume();
       resolve(response.statusCode === 200);
     }).on("error", () => resolve(false));

@@ -4,6 +4,10 @@ import { isWaiting, live } from "./states.ts";
 const liveOf = (scope: string, key: string) =>
   `(SELECT COALESCE(sum(live), 0) FROM live_counts WHERE scope = '${scope}' AND key = ${key})`;
 
+/** The device's live session, if it has one (the partial unique index holds at most one). */
+const deviceLive = `SELECT id FROM sessions
+  WHERE client_id = s.client_id AND device_code = s.device_code AND state IN ${live}`;
+
 export const v12 = `
   -- A new session in five statements where it took some twenty (a profile of PostgreSQL under
   -- creates: most of its time in PL/pgSQL's statements, their executor start-ups, the counting
@@ -36,8 +40,7 @@ export const v12 = `
     IF s.state = 'allocating' THEN
       PERFORM set_config('synchronous_commit', 'off', true);
     END IF;
-    SELECT (SELECT id FROM sessions WHERE client_id = s.client_id AND device_code = s.device_code
-        AND state IN ${live}), ${liveOf("client", "s.client_id")},
+    SELECT (${deviceLive}), ${liveOf("client", "s.client_id")},
         ${liveOf("destination", "s.destination_name")}
       INTO existing_id, client_live, destination_live;
     IF existing_id IS NOT NULL THEN
@@ -99,8 +102,7 @@ export const v12 = `
       SELECT e.session_id, e.call_id, e.kind, e.status, e.actor, e.at FROM inserted;
     IF NOT FOUND THEN
       -- Another create of the device committed first: answered with its session.
-      SELECT id INTO existing_id FROM sessions
-        WHERE client_id = s.client_id AND device_code = s.device_code AND state IN ${live};
+      existing_id := (${deviceLive});
       outcome := CASE WHEN existing_id IS NULL THEN 'retry' ELSE 'existing' END;
       RETURN;
     END IF;
