@@ -107,6 +107,8 @@ export function parseRecord(value: unknown): TimelineRecord {
 /**
  * A session's history from what a store keeps: statuses (the audit trail) and records merged in
  * time order (a status before a record of the same moment: it is what the request did), numbered.
+ * The statuses and records become the entries, each given its `seq`: a long call's thousands of
+ * rows are not copied again.
  */
 export function mergeHistory(
   session: Session,
@@ -114,9 +116,8 @@ export function mergeHistory(
   records: TimelineRecord[],
   deletions: OwedDeletion[],
 ): SessionHistory {
-  const entries = [...statuses, ...records]
-    .map((entry, order) => ({ entry, order }))
-    .sort((a, b) => a.entry.at - b.entry.at || a.order - b.order)
-    .map(({ entry }, seq): TimelineEntry => ({ ...entry, seq }));
+  // Array#sort is stable: rows of one moment keep their order, the statuses' first.
+  const entries = [...statuses, ...records].sort((a, b) => a.at - b.at) as TimelineEntry[];
+  for (let seq = 0; seq < entries.length; seq++) (entries[seq] as TimelineEntry).seq = seq;
   return { session, entries, deletions };
 }

@@ -2,9 +2,9 @@ import type { Session } from "../../core/model.ts";
 import type { OwedDeletion, TimelineEntry } from "../../core/timeline.ts";
 import type { SessionSummary } from "../../core/use-cases/index.ts";
 import type { Verdict } from "../../core/verdict.ts";
+import { isoTime } from "./iso-time.ts";
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A device code is a credential: shown by its ends only. */
 export const masked = (code: string) =>
@@ -40,12 +40,12 @@ export function timelineView(history: {
     session: sessionSummary(history),
     verdict: history.verdict,
     // A spread, then `at` replaced: a rest pattern copies each entry at twice the cost.
-    entries: history.entries.map((entry) => ({ ...entry, at: iso(entry.at) })),
+    entries: history.entries.map((entry) => ({ ...entry, at: isoTime(entry.at) })),
     deletions: history.deletions.map((d) => ({
       room_name: d.roomName,
       attempts: d.attempts,
-      next_attempt_at: iso(d.nextAttemptAt),
-      delivered_at: d.deliveredAt === undefined ? null : iso(d.deliveredAt),
+      next_attempt_at: isoTime(d.nextAttemptAt),
+      delivered_at: d.deliveredAt === undefined ? null : isoTime(d.deliveredAt),
     })),
   };
 }

@@ -1,10 +1,11 @@
 import type { Session } from "../../core/model.ts";
 import type { SessionSearch, Timeline } from "../../core/ports.ts";
 import type { SessionHistory, TimelineRecord } from "../../core/timeline.ts";
+import { columnsOf } from "./columns.ts";
 import type { SqlDatabase, SqlStatement, SqlValue } from "./database.ts";
 import type { GroupCommit } from "./group-commit.ts";
 import { live, sessionColumns, toSession } from "./rows.ts";
-import { historyOf } from "./timeline-rows.ts";
+import { type HistoryRows, historyOf } from "./timeline-rows.ts";
 
 /**
  * Each session's timeline on SQLite. Records ride with the next group commit and need not reach
@@ -51,14 +52,22 @@ export class SqliteTimeline implements Timeline {
   }
 
   async history(sessionId: string): Promise<SessionHistory | undefined> {
-    const row = this.sql.session.get(sessionId);
-    if (!row) return undefined;
-    return historyOf(
-      toSession(row),
-      this.sql.events.all(sessionId),
-      this.sql.records.all(sessionId),
-      this.sql.deletions.all(sessionId),
-    );
+    const rows = this.historyRows(sessionId);
+    return rows && historyOf(rows);
+  }
+
+  /** What `history` is made of, as read (the SQLite thread passes these, store-thread.ts). */
+  historyRows(sessionId: string): HistoryRows | undefined {
+    const session = this.sql.session.get(sessionId);
+    if (!session) return undefined;
+    return {
+      session,
+      events: this.sql.events.all(sessionId),
+      records: this.sql.records
+        .all(sessionId)
+        .map((row) => columnsOf(row, "session_timeline").text("detail")),
+      deletions: this.sql.deletions.all(sessionId),
+    };
   }
 
   async search(query: SessionSearch): Promise<Session[]> {

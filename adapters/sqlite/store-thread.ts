@@ -9,6 +9,7 @@ import {
   type StoreId,
   type StoreThreadOptions,
 } from "./thread-messages.ts";
+import { type HistoryRows, historyOf } from "./timeline-rows.ts";
 
 /**
  * The SQLite store (sqliteStore) on a thread of its own: its statements, commits and JSON run
@@ -31,6 +32,13 @@ export async function storeInThread(options: StoreThreadOptions): Promise<Store>
   store.timeline.record = (record) => on.tell(id, "timeline", "record", [record]);
   store.timeline.recordRead = (read) => on.tell(id, "timeline", "recordRead", [read]);
   store.outbox.whenOwed = (listener) => on.whenOwed(id, listener);
+  // A history comes over as its rows and is parsed here (timeline-rows.ts says why).
+  store.timeline.history = async (sessionId) => {
+    const rows = (await on.call(id, "timeline", "historyRows", [sessionId])) as
+      | HistoryRows
+      | undefined;
+    return rows && historyOf(rows);
+  };
   store.close = async () => {
     await on.call(id, "", "close", []);
     on.forget(id);

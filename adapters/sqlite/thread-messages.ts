@@ -31,8 +31,11 @@ export interface ThrownError {
 }
 
 type Ports = Exclude<keyof Store, "close">;
-/** Methods that do not wait for the thread: records sent on, a listener kept in the caller. */
-type NotWaitedFor = "record" | "recordRead" | "whenOwed";
+/**
+ * Methods not passed on as they are: records sent on without waiting, a listener kept in the
+ * caller, a history whose rows the caller parses.
+ */
+type NotPassedOn = "record" | "recordRead" | "whenOwed" | "history";
 
 /** The methods whose answers the calling thread waits for, port by port. */
 export const calledPorts = {
@@ -41,12 +44,12 @@ export const calledPorts = {
   queue: ["position", "positions"],
   outbox: ["claim", "delivered", "failed"],
   status: ["writable", "counts"],
-  timeline: ["history", "search", "prune"],
+  timeline: ["search", "prune"],
 } as const satisfies { [Port in Ports]: readonly (keyof Store[Port] & string)[] };
 
-// A method added to a port and not listed above (nor among NotWaitedFor) fails to compile here.
+// A method added to a port and not listed above (nor among NotPassedOn) fails to compile here.
 type Unlisted = {
-  [Port in Ports]: Exclude<keyof Store[Port], NotWaitedFor | (typeof calledPorts)[Port][number]>;
+  [Port in Ports]: Exclude<keyof Store[Port], NotPassedOn | (typeof calledPorts)[Port][number]>;
 }[Ports];
 export const everyMethodListed: [Unlisted] extends [never] ? true : never = true;
 

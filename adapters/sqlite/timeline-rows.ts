@@ -1,15 +1,28 @@
-import type { Session } from "../../core/model.ts";
 import { mergeHistory, parseRecord, type SessionHistory } from "../../core/timeline.ts";
 import { columnsOf } from "./columns.ts";
 import type { Row } from "./database.ts";
+import { toSession } from "./rows.ts";
+
+/**
+ * A session's history as read from SQLite: its row, its statuses, its records' JSON (text: the
+ * SQLite thread passes a long call's thousands of records as strings for a fraction of what the
+ * objects would cost) and its owed deletions.
+ */
+export interface HistoryRows {
+  session: Row;
+  events: Row[];
+  records: string[];
+  deletions: Row[];
+}
 
 /** A session's history from its SQLite rows: statuses, records, owed deletions. */
-export function historyOf(
-  session: Session,
-  events: Row[],
-  records: Row[],
-  deletions: Row[],
-): SessionHistory {
+export function historyOf({
+  session: row,
+  events,
+  records,
+  deletions,
+}: HistoryRows): SessionHistory {
+  const session = toSession(row);
   return mergeHistory(
     session,
     events.map((row) => {
@@ -25,9 +38,7 @@ export function historyOf(
         ...(callId ? { callId } : {}),
       };
     }),
-    records.map((row) =>
-      parseRecord(JSON.parse(columnsOf(row, "session_timeline").text("detail"))),
-    ),
+    records.map((detail) => parseRecord(JSON.parse(detail))),
     deletions.map((row) => {
       const c = columnsOf(row, "room_deletions");
       const deliveredAt = c.intOrNull("delivered_at");
