@@ -1,7 +1,7 @@
 import { ChainedClientKeys } from "../../adapters/client-keys/chained-client-keys.ts";
 import { FileClientKeys } from "../../adapters/client-keys/file-client-keys.ts";
 import { RemoteJwksClientKeys } from "../../adapters/client-keys/remote-jwks-client-keys.ts";
-import { JwtDeviceAuthenticator } from "../../adapters/device-jwt/jwt-device-authenticator.ts";
+import { JwtDeviceAuthenticator } from "../../adapters/jwt/jwt-device-authenticator.ts";
 import type { ClientKeys, Clock } from "../../core/ports.ts";
 import { fetchTrusting } from "../shared/trust.ts";
 import type { ServiceConfig } from "./config.ts";

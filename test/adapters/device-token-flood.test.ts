@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RemoteJwksClientKeys } from "../../adapters/client-keys/remote-jwks-client-keys.ts";
-import { JwtDeviceAuthenticator } from "../../adapters/device-jwt/jwt-device-authenticator.ts";
+import { JwtDeviceAuthenticator } from "../../adapters/jwt/jwt-device-authenticator.ts";
 import type { PublicJwk } from "../../core/ports.ts";
 import { VirtualClock } from "../../simulators/index.ts";
 import { type JwksHost, startJwksHost } from "../contract/jwks-host.ts";

@@ -1,5 +1,7 @@
+import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EntraStaffAuthenticator } from "../../adapters/staff-auth/entra-staff-authenticator.ts";
+import type { EntraStaffAuthenticator } from "../../adapters/jwt/entra-staff-authenticator.ts";
+import { entraStaffAuthenticator } from "../../apps/api/support.ts";
 import { VirtualClock } from "../../simulators/control/clock.ts";
 import { createTokenServer } from "../../simulators/token-server/index.ts";
 import { type Listener, listen } from "../simulators/listen.ts";
@@ -24,18 +26,31 @@ const clients = [
 describe("EntraStaffAuthenticator", () => {
   const clock = new VirtualClock();
   let listener: Listener;
+  let server: ReturnType<typeof createTokenServer>;
   let staff: EntraStaffAuthenticator;
+  let keyFetches = 0;
 
   beforeAll(async () => {
     listener = await listen();
-    const server = createTokenServer({
+    server = createTokenServer({
       clock,
       seed: 3,
       tenants: [tenant, "another-tenant"],
       clients,
     });
     listener.handle(server.app.fetch);
-    staff = new EntraStaffAuthenticator({ authority: listener.url, tenant, audience, role }, clock);
+    const settings = { authority: listener.url, tenant, audience, role };
+    staff = entraStaffAuthenticator(
+      settings,
+      {
+        timeoutMs: 5_000,
+        fetch: (input, init) => {
+          keyFetches += 1;
+          return fetch(input, init);
+        },
+      },
+      clock,
+    );
   });
   afterAll(() => listener.close());
 
@@ -66,6 +81,40 @@ describe("EntraStaffAuthenticator", () => {
     ["of another tenant", "foreign", "invalid"],
   ])("refuses a token %s", async (_, clientId, reason) => {
     expect(await staff.authenticate(await tokenOf(clientId))).toEqual({ ok: false, reason });
+  });
+
+  it("refuses a token whose header or signature was changed: another algorithm, none, HMAC", async () => {
+    const [header = "", payload = "", signature = ""] = (await tokenOf("console")).split(".");
+    const headerOf = (fields: Record<string, unknown>) =>
+      Buffer.from(
+        JSON.stringify({ ...JSON.parse(Buffer.from(header, "base64url").toString()), ...fields }),
+      ).toString("base64url");
+    const hmac = async (head: string) =>
+      createHmac("sha256", JSON.stringify((await server.jwks()).keys[0]))
+        .update(`${head}.${payload}`)
+        .digest("base64url");
+    const forged = [
+      `${headerOf({ alg: "RS512" })}.${payload}.${signature}`,
+      `${headerOf({ alg: "none" })}.${payload}.`,
+      `${headerOf({ alg: "HS256" })}.${payload}.${await hmac(headerOf({ alg: "HS256" }))}`,
+      `${header}.${payload}.${Buffer.from(signature, "base64url").reverse().toString("base64url")}`,
+      `${header}.${Buffer.from(JSON.stringify({ roles: [role], tid: tenant })).toString("base64url")}.${signature}`,
+    ];
+    for (const token of forged) {
+      expect(await staff.authenticate(token), token).toEqual({ ok: false, reason: "invalid" });
+    }
+  });
+
+  it("takes a token signed with a rotated-in key: the unknown kid fetches the key set again", async () => {
+    expect((await staff.authenticate(await tokenOf("console"))).ok).toBe(true);
+    const before = keyFetches;
+    await clock.advance(31_000);
+    server.rotateKeys();
+    expect(await staff.authenticate(await tokenOf("console"))).toMatchObject({ ok: true });
+    expect(keyFetches).toBe(before + 1);
+    // A known kid is answered from the cache.
+    expect((await staff.authenticate(await tokenOf("console"))).ok).toBe(true);
+    expect(keyFetches).toBe(before + 1);
   });
 
   it("refuses garbage and an expired token", async () => {

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign } from "node:crypto";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { JwtDeviceAuthenticator } from "../../adapters/device-jwt/jwt-device-authenticator.ts";
+import { JwtDeviceAuthenticator } from "../../adapters/jwt/jwt-device-authenticator.ts";
 import type { PublicJwk } from "../../core/ports.ts";
 
 const clientId = "app";

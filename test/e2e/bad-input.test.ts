@@ -139,7 +139,7 @@ describe("bad input", () => {
     ["unknown route", () => app().call("GET", "/video/v2/nothing-here"), 404],
     // Found by an attack: control characters were taken into ids, stored and logged.
     ["a NUL in the body's device_code", deviceCoded("device-\u0000-nul"), 400, "device_code"],
-    // The token's claim is refused before any body is read (adapters/device-jwt).
+    // The token's claim is refused before any body is read (adapters/jwt).
     ["a NUL in the token's device_code", () => stack.asDevice("device-\u0000").create(), 401],
     ["an escape in device_code", deviceCoded("device-\u001b[2J"), 400, "device_code"],
     ["a DEL in device_code", deviceCoded("device-\u007f"), 400, "device_code"],
