@@ -6,15 +6,10 @@ import { ensureDevDevice, readDevDevice, signDeviceToken } from "../../apps/shar
 import { readDevCa } from "../../apps/shared/dev-tls.ts";
 import { fetchTrusting, withNodeRoots } from "../../apps/shared/trust.ts";
 import type { JournalEntry } from "../../simulators/index.ts";
-import {
-  repositoryRoot,
-  runToExit,
-  type StackProcess,
-  startStackProcess,
-} from "../support/stack-process.ts";
+import { runToExit, type StackProcess, startStackProcess } from "../support/stack-process.ts";
 
-const tsx = join(repositoryRoot, "node_modules/.bin/tsx");
-const npmStart = ["apps/stack/main.ts"]; // what `npm start` runs with tsx
+// What `npm start` runs: node itself (no tsx CLI between it and the signals it is sent).
+const npmStart = ["--import", "tsx", "apps/stack/main.ts"];
 const freePorts = { PORT: "0", TOKEN_SERVER_PORT: "0", MAXCONF_PORT: "0", PEXIP_PORT: "0" };
 
 /**
@@ -49,7 +44,7 @@ describe("npm start with an integrator's settings", () => {
         },
       }),
     );
-    stack = await startStackProcess(tsx, npmStart, {
+    stack = await startStackProcess(process.execPath, npmStart, {
       ...freePorts,
       DATA_DIR: dataDir,
       LOG_LEVEL: "silent",
@@ -115,7 +110,7 @@ describe("npm start with a setting it cannot use", () => {
   it("stops with one error naming the setting", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "npm-start-bad-"));
     try {
-      const run = await runToExit(tsx, npmStart, {
+      const run = await runToExit(process.execPath, npmStart, {
         ...freePorts,
         DATA_DIR: dataDir,
         RATE_LIMIT_PER_MINUTE: "lots",

@@ -7,9 +7,10 @@ import { readDevCa } from "../../apps/shared/dev-tls.ts";
 import { fetchTrusting, withNodeRoots } from "../../apps/shared/trust.ts";
 import { simControl } from "../contract/sim-control.ts";
 import { freePort } from "../support/free-port.ts";
-import { repositoryRoot, type StackProcess, startStackProcess } from "../support/stack-process.ts";
+import { type StackProcess, startStackProcess } from "../support/stack-process.ts";
 
-const tsx = join(repositoryRoot, "node_modules/.bin/tsx");
+// What `npm run start:cluster` runs: node itself, so a signal sent to it reaches its handler.
+const startCluster = ["--import", "tsx", "apps/cluster/main.ts"];
 
 /** The processes of a process group still running (Linux /proc). */
 function stillRunning(group: number): string[] {
@@ -52,7 +53,7 @@ describe("npm run start:cluster", () => {
   });
 
   it("serves creates from its replicas; a SIGTERM lets the one in flight finish, then stops every process it started", async () => {
-    cluster = await startStackProcess(tsx, ["apps/cluster/main.ts"], await settings());
+    cluster = await startStackProcess(process.execPath, startCluster, await settings());
     const device = readDevDevice(dataDir);
     const create = async (deviceCode: string) =>
       fetch(`${cluster?.urls.api}/video/v2/sessions`, {
@@ -89,8 +90,8 @@ describe("npm run start:cluster", () => {
 
   it("stops every process it started when the SIGTERM comes while it starts (the simulators up, the replicas not yet)", async () => {
     cluster = await startStackProcess(
-      tsx,
-      ["apps/cluster/main.ts"],
+      process.execPath,
+      startCluster,
       await settings(),
       // The simulators' banner: PostgreSQL and the simulators are up, the replicas come next.
       "Control API on each simulator",
