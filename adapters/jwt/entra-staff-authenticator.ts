@@ -20,12 +20,11 @@ export interface EntraStaffSettings {
 /** The tenant's signing keys (its JWKS, cached); `kid` is the key a token names. */
 export type TenantKeys = (kid: string | undefined) => Promise<PublicJwk[]>;
 
+type Tenant = Pick<EntraStaffSettings, "authority" | "tenant">;
+const tenantBase = ({ authority, tenant }: Tenant) => `${authority.replace(/\/$/, "")}/${tenant}`;
+
 /** Where a tenant publishes its signing keys. */
-export const tenantKeysUrl = ({
-  authority,
-  tenant,
-}: Pick<EntraStaffSettings, "authority" | "tenant">) =>
-  `${authority.replace(/\/$/, "")}/${tenant}/discovery/v2.0/keys`;
+export const tenantKeysUrl = (tenant: Tenant) => `${tenantBase(tenant)}/discovery/v2.0/keys`;
 
 const algorithm = "RS256";
 const invalid: StaffAuthentication = { ok: false, reason: "invalid" };
@@ -46,7 +45,7 @@ export class EntraStaffAuthenticator implements StaffAuthenticator {
     private readonly keys: TenantKeys,
     private readonly clock: Clock,
   ) {
-    this.issuer = `${settings.authority.replace(/\/$/, "")}/${settings.tenant}/v2.0`;
+    this.issuer = `${tenantBase(settings)}/v2.0`;
   }
 
   async authenticate(token: string): Promise<StaffAuthentication> {
