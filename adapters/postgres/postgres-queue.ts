@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { Session } from "../../core/model.ts";
 import type { Queue } from "../../core/ports.ts";
-import { placesOf } from "../../core/queue-order.ts";
+import { placeInQueue, placesOf, type SideCount } from "../../core/queue-order.ts";
 import { Batches } from "./batches.ts";
 import { run } from "./queries.ts";
 
@@ -11,33 +11,42 @@ const waitingAt = `destination_name = q.destination AND ${waiting}`;
 /** Counts asked in one statement at most. */
 const batchSize = 128;
 
-// For each session asked (one row of the arrays, with a limit): those behind, and those ahead only
-// when too many are behind, each counted up to the limit, walking the queue's index away from the
-// session (ordered so, or a plan cached for any parameters read the whole table); everyone waiting
-// (kept by a trigger); whether the session itself still waits, found by its id alone (beside the
-// queue's conditions, a planner without statistics yet walked the whole queue for it). A new
-// session is at the tail: nobody behind it, and those ahead not counted. (OFFSET 0: the counts are
-// made once, not once for each mention.) The counts of requests arriving together go in one
-// statement, as the reads do (session-reads.ts).
-const counts = `SELECT behind, total, self, CASE WHEN behind >= q.lim THEN
-    (SELECT count(*)::int FROM (SELECT FROM sessions WHERE ${waitingAt}
-       AND (created_at, id) < (q.at, q.id) ORDER BY created_at DESC, id DESC LIMIT q.lim) a) END AS ahead
-  FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[]) WITH ORDINALITY
-    AS q(destination, at, id, lim, ord),
+// For each session asked (one row of the arrays): those on the side asked (ahead or behind),
+// counted up to the limit, walking the queue's index away from the session (ordered so, or a plan
+// cached for any parameters read the whole table); everyone waiting (kept by a trigger); whether
+// the session itself still waits, found by its id alone (beside the queue's conditions, a planner
+// without statistics yet walked the whole queue for it); and, when the count reached the limit,
+// the queue's ends. (OFFSET 0: the counts are made once, not once for each mention.) The counts of
+// requests arriving together go in one statement, as the reads do (session-reads.ts).
+const end = (order: string) =>
+  `(SELECT created_at FROM sessions WHERE ${waitingAt}
+     ORDER BY created_at ${order}, id ${order} LIMIT 1)`;
+const counts = `SELECT counted, total, self,
+    CASE WHEN counted >= q.lim THEN ${end("ASC")} END AS first_at,
+    CASE WHEN counted >= q.lim THEN ${end("DESC")} END AS last_at
+  FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::bool[]) WITH ORDINALITY
+    AS q(destination, at, id, lim, ahead, ord),
   LATERAL (SELECT
-    (SELECT count(*)::int FROM (SELECT FROM sessions WHERE ${waitingAt}
-       AND (created_at, id) > (q.at, q.id) ORDER BY created_at, id LIMIT q.lim) b) AS behind,
+    CASE WHEN q.ahead THEN
+      (SELECT count(*)::int FROM (SELECT FROM sessions WHERE ${waitingAt}
+         AND (created_at, id) < (q.at, q.id) ORDER BY created_at DESC, id DESC LIMIT q.lim) a)
+    ELSE
+      (SELECT count(*)::int FROM (SELECT FROM sessions WHERE ${waitingAt}
+         AND (created_at, id) > (q.at, q.id) ORDER BY created_at, id LIMIT q.lim) b)
+    END AS counted,
     (SELECT sum(waiting)::int FROM waiting_counts WHERE destination_name = q.destination) AS total,
     (SELECT (${waiting})::int FROM sessions WHERE id = q.id) AS self
     OFFSET 0) counted
   ORDER BY q.ord`;
 
-/** One count asked: the session's place in its destination's queue, each side counted up to `limit`. */
+/** One count asked: one side of the session, up to `limit`. */
 interface Asked {
   session: Session;
+  side: "ahead" | "behind";
   limit: number;
 }
-type Counted = Record<"ahead" | "behind" | "total" | "self", number | null>;
+type Counted = Record<"counted" | "total" | "self", number | null> &
+  Record<"first_at" | "last_at", string | null>;
 
 // The waiting sessions of a destination from one place in the queue to another, in order.
 const between = `SELECT id FROM sessions
@@ -45,12 +54,20 @@ const between = `SELECT id FROM sessions
     AND (created_at, id) >= ($2, $3) AND (created_at, id) <= ($4, $5)
   ORDER BY created_at, id`;
 
+const sideCount = ({ counted, total, self, first_at, last_at }: Counted): SideCount => ({
+  counted: Number(counted),
+  total: Number(total ?? 0),
+  self: Number(self),
+  ...(first_at === null ? {} : { ends: { first: Number(first_at), last: Number(last_at) } }),
+});
+
 /**
- * Places in the queue on PostgreSQL: the shorter side of the queue is counted, a little of each
- * side at a time, so neither the head nor the tail counts the whole queue.
+ * Places in the queue on PostgreSQL: each side of a session counted up to a limit
+ * (`placeInQueue` chooses which side, how far), so neither the head nor the tail counts the whole
+ * queue.
  */
 export class PostgresQueue implements Queue {
-  private readonly counts: Batches<Asked, Counted>;
+  private readonly counts: Batches<Asked, SideCount>;
 
   constructor(private readonly pool: pg.Pool) {
     this.counts = new Batches(async (asked) => {
@@ -59,22 +76,14 @@ export class PostgresQueue implements Queue {
         asked.map((a) => a.session.createdAt),
         asked.map((a) => a.session.id),
         asked.map((a) => a.limit),
+        asked.map((a) => a.side === "ahead"),
       ]);
-      return rows as Counted[];
+      return (rows as Counted[]).map(sideCount);
     }, batchSize);
   }
 
-  async position(session: Session): Promise<number> {
-    const isWaiting =
-      (session.state === "session_granted" || session.state === "session_started") &&
-      session.agentReachedAt === undefined;
-    if (!isWaiting) return 0;
-    for (let limit = 64; ; limit *= 4) {
-      const { ahead, behind, total, self } = await this.counts.run({ session, limit });
-      // Everyone waiting, less those behind, less the session itself if it still waits.
-      if (Number(behind) < limit) return Number(total ?? 0) - Number(behind) - Number(self) + 1;
-      if (Number(ahead) < limit) return Number(ahead) + 1;
-    }
+  position(session: Session): Promise<number> {
+    return placeInQueue(session, (s, side, limit) => this.counts.run({ session: s, side, limit }));
   }
 
   positions(sessions: Session[]): Promise<number[]> {

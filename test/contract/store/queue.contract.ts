@@ -67,4 +67,20 @@ export const queueContract = contractSuite<Store, StoreControls>([
       }
     },
   },
+  {
+    name: "queue positions when times mislead: a burst of ties, then a few an hour apart",
+    async run(store) {
+      const burst = Array.from({ length: 200 }, (_, i) =>
+        aSession(`burst-${String(i).padStart(3, "0")}`, { createdAt: T0 }),
+      );
+      const sparse = Array.from({ length: 100 }, (_, i) =>
+        aSession(`sparse-${String(i).padStart(3, "0")}`, { createdAt: T0 + (i + 1) * 3_600_000 }),
+      );
+      for (const s of [...burst, ...sparse]) await inserted(store, s);
+      const queue = [...burst, ...sparse];
+      const asked = [0, 70, 130, 199, 200, 235, 236, 299];
+      const places = await Promise.all(asked.map((i) => store.queue.position(queue[i] as Session)));
+      expect(places).toEqual(asked.map((i) => i + 1));
+    },
+  },
 ]);
