@@ -27,6 +27,8 @@ const tenantBase = ({ authority, tenant }: Tenant) => `${authority.replace(/\/$/
 export const tenantKeysUrl = (tenant: Tenant) => `${tenantBase(tenant)}/discovery/v2.0/keys`;
 
 const algorithm = "RS256";
+/** Tokens whose signature was checked, remembered (a console sends its token with every read). */
+const rememberedTokens = 256;
 const invalid: StaffAuthentication = { ok: false, reason: "invalid" };
 
 /**
@@ -39,6 +41,8 @@ export class EntraStaffAuthenticator implements StaffAuthenticator {
   private readonly issuer: string;
   /** Per key object of the tenant's set, as node:crypto uses it (null: not an RS256 key). */
   private readonly imported = new WeakMap<PublicJwk, KeyObject | null>();
+  /** Token → the key of the tenant's set that signed it, oldest first. */
+  private readonly signers = new Map<string, PublicJwk>();
 
   constructor(
     private readonly settings: EntraStaffSettings,
@@ -57,11 +61,16 @@ export class EntraStaffAuthenticator implements StaffAuthenticator {
     const candidates = (await this.keys(kid)).filter(
       (jwk) => (!kid || jwk.kid === kid) && (!jwk.alg || jwk.alg === algorithm),
     );
-    const signed = candidates.some((jwk) => {
-      const key = this.importKey(jwk);
-      return key !== null && signatureMatches(jws, key, algorithm);
-    });
-    if (!signed) return invalid;
+    // A remembered signer counts only while it is still in the tenant's set.
+    const remembered = this.signers.get(token);
+    const signer =
+      candidates.find((jwk) => jwk === remembered) ??
+      candidates.find((jwk) => {
+        const key = this.importKey(jwk);
+        return key !== null && signatureMatches(jws, key, algorithm);
+      });
+    if (!signer) return invalid;
+    this.remember(token, signer);
     const { payload } = jws;
     const { iss, aud, exp, tid, roles } = payload;
     const audiences = Array.isArray(aud) ? aud : [aud];
@@ -79,6 +88,14 @@ export class EntraStaffAuthenticator implements StaffAuthenticator {
     const id = String(payload.oid ?? payload.sub ?? "");
     const name = String(payload.preferred_username ?? payload.name ?? payload.azp ?? id);
     return { ok: true, staff: { id, name } };
+  }
+
+  private remember(token: string, signer: PublicJwk): void {
+    if (this.signers.get(token) === signer) return;
+    if (this.signers.size >= rememberedTokens) {
+      this.signers.delete(this.signers.keys().next().value as string);
+    }
+    this.signers.set(token, signer);
   }
 
   private importKey(jwk: PublicJwk): KeyObject | null {

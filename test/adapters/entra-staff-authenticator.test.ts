@@ -117,6 +117,16 @@ describe("EntraStaffAuthenticator", () => {
     expect(keyFetches).toBe(before + 1);
   });
 
+  it("takes a token again unchecked only while the key that signed it is the tenant's", async () => {
+    const token = await tokenOf("console");
+    expect((await staff.authenticate(token)).ok).toBe(true);
+    expect((await staff.authenticate(token)).ok).toBe(true);
+    server.rotateKeys(0);
+    await clock.advance(11 * 60_000); // the cached key set expires: the signing key is gone
+    expect(await staff.authenticate(token)).toEqual({ ok: false, reason: "invalid" });
+    expect((await staff.authenticate(await tokenOf("console"))).ok).toBe(true);
+  });
+
   it("refuses garbage and an expired token", async () => {
     expect(await staff.authenticate("not.a.jwt")).toEqual({ ok: false, reason: "invalid" });
     const token = await tokenOf("console");

@@ -32,6 +32,7 @@ describe("the support staff's API (/ops)", () => {
     const found = await list.json();
     expect(found.sessions).toMatchObject([{ session_id: id, status: "session_started" }]);
     expect(JSON.stringify(found)).not.toContain("ops-citizen"); // the device code, masked
+    expect(found.sessions[0].device).toMatch(/^.{4}\.\.\..{4}$/);
     expect(found.counts.session_started).toBeGreaterThanOrEqual(1);
 
     await expect
