@@ -5,6 +5,10 @@ export const waitsInQueue = (s: Session) =>
   (s.state === "session_granted" || s.state === "session_started") &&
   s.agentReachedAt === undefined;
 
+/** Queue order: created first, then by id. */
+export const queueOrder = (a: Session, b: Session) =>
+  a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 /** The waiting ones of `sessions`, per destination, each run in queue order (created, then id). */
 function queueRuns(sessions: Session[]): Session[][] {
   const runs = new Map<string, Session[]>();
@@ -13,9 +17,7 @@ function queueRuns(sessions: Session[]): Session[][] {
     run.push(session);
     runs.set(session.destinationName, run);
   }
-  const inOrder = (a: Session, b: Session) =>
-    a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return [...runs.values()].map((run) => run.sort(inOrder));
+  return [...runs.values()].map((run) => run.sort(queueOrder));
 }
 
 /**

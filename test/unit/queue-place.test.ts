@@ -1,19 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Session } from "../../core/model.ts";
-import { type CountSide, placeInQueue, waitsInQueue } from "../../core/queue-order.ts";
+import { type CountSide, placeInQueue, queueOrder, waitsInQueue } from "../../core/queue-order.ts";
 import { aSession, T0 } from "../support/builders.ts";
-
-const inOrder = (a: Session, b: Session) =>
-  a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** A store's counts over `sessions`, as the adapters make them, tallying the entries walked. */
 function countsOver(sessions: Session[]) {
-  const queue = sessions.filter(waitsInQueue).sort(inOrder);
+  const queue = sessions.filter(waitsInQueue).sort(queueOrder);
   const tally = { statements: 0, entries: 0 };
   const count: CountSide = async (session, side, limit) => {
     const onSide = queue.filter((s) =>
-      side === "ahead" ? inOrder(s, session) < 0 : inOrder(s, session) > 0,
+      side === "ahead" ? queueOrder(s, session) < 0 : queueOrder(s, session) > 0,
     );
     const counted = Math.min(limit, onSide.length);
     tally.statements += 1;
