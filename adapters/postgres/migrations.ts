@@ -12,9 +12,10 @@ import { v10 } from "./schema/v10-one-statement-takes.ts";
 import { v11 } from "./schema/v11-allocating-uncounted.ts";
 import { v12 } from "./schema/v12-lean-insert.ts";
 import { v13 } from "./schema/v13-sparse-counters.ts";
+import { v14 } from "./schema/v14-generic-queue-counts.ts";
 
 /** Schema versions in order, one file each in schema/; a released version is never edited: add one. */
-const migrations: string[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13];
+const migrations: string[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14];
 
 /** An arbitrary constant: the advisory lock every replica takes to migrate, one at a time. */
 const migrationLock = 0x62637363;

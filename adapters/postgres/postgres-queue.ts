@@ -6,38 +6,14 @@ import { Batches } from "./batches.ts";
 import { run } from "./queries.ts";
 
 const waiting = "state IN ('session_granted', 'session_started') AND agent_reached_at IS NULL";
-const waitingAt = `destination_name = q.destination AND ${waiting}`;
 
 /** Counts asked in one statement at most. */
 const batchSize = 128;
 
-// For each session asked (one row of the arrays): those on the side asked (ahead or behind),
-// counted up to the limit, walking the queue's index away from the session (ordered so, or a plan
-// cached for any parameters read the whole table); everyone waiting (kept by a trigger); whether
-// the session itself still waits, found by its id alone (beside the queue's conditions, a planner
-// without statistics yet walked the whole queue for it); and, when the count reached the limit,
-// the queue's ends. (OFFSET 0: the counts are made once, not once for each mention.) The counts of
-// requests arriving together go in one statement, as the reads do (session-reads.ts).
-const end = (order: string) =>
-  `(SELECT created_at FROM sessions WHERE ${waitingAt}
-     ORDER BY created_at ${order}, id ${order} LIMIT 1)`;
-const counts = `SELECT counted, total, self,
-    CASE WHEN counted >= q.lim THEN ${end("ASC")} END AS first_at,
-    CASE WHEN counted >= q.lim THEN ${end("DESC")} END AS last_at
-  FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::bool[]) WITH ORDINALITY
-    AS q(destination, at, id, lim, ahead, ord),
-  LATERAL (SELECT
-    CASE WHEN q.ahead THEN
-      (SELECT count(*)::int FROM (SELECT FROM sessions WHERE ${waitingAt}
-         AND (created_at, id) < (q.at, q.id) ORDER BY created_at DESC, id DESC LIMIT q.lim) a)
-    ELSE
-      (SELECT count(*)::int FROM (SELECT FROM sessions WHERE ${waitingAt}
-         AND (created_at, id) > (q.at, q.id) ORDER BY created_at, id LIMIT q.lim) b)
-    END AS counted,
-    (SELECT sum(waiting)::int FROM waiting_counts WHERE destination_name = q.destination) AS total,
-    (SELECT (${waiting})::int FROM sessions WHERE id = q.id) AS self
-    OFFSET 0) counted
-  ORDER BY q.ord`;
+// Each session's count on its side, with the queue's total and ends: one function
+// (schema/v14-generic-queue-counts.ts), whose plan is made once. The counts of requests arriving
+// together go in one statement, as the reads do (session-reads.ts).
+const counts = "SELECT * FROM queue_counts($1, $2, $3, $4, $5) ORDER BY ord";
 
 /** One count asked: one side of the session, up to `limit`. */
 interface Asked {
