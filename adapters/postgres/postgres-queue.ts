@@ -21,8 +21,7 @@ interface Asked {
   side: "ahead" | "behind";
   limit: number;
 }
-type Counted = Record<"counted" | "total" | "self", number | null> &
-  Record<"first_at" | "last_at", string | null>;
+type Counted = Record<"counted" | "total" | "self" | "first_at" | "last_at", number | null>;
 
 // The waiting sessions of a destination from one place in the queue to another, in order.
 const between = `SELECT id FROM sessions
