@@ -49,8 +49,13 @@ const longestWaitMs = 15_000;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const utf8 = new TextEncoder();
-export const toHex = (text: string) =>
-  Array.from(utf8.encode(text), (byte) => byte.toString(16).padStart(2, "0")).join("");
+const hexOfByte = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+/** The text's UTF-8 bytes in hex (a table, not a callback and a string per byte: every create). */
+export const toHex = (text: string) => {
+  let hex = "";
+  for (const byte of utf8.encode(text)) hex += hexOfByte[byte];
+  return hex;
+};
 
 /**
  * Create a video session: record the intent, ask MaxConf for a room, then grant. One device has at
