@@ -1,7 +1,6 @@
-import { waiting } from "./states.ts";
+import { isWaiting } from "./states.ts";
 
-const waitingAt = `destination_name = q.destination AND state IN ${waiting}
-  AND agent_reached_at IS NULL`;
+const waitingAt = `destination_name = q.destination AND ${isWaiting("sessions")}`;
 const end = (order: string) =>
   `(SELECT created_at FROM sessions WHERE ${waitingAt}
      ORDER BY created_at ${order}, id ${order} LIMIT 1)`;
@@ -46,8 +45,7 @@ export const v14 = `
         END AS counted,
         (SELECT sum(waiting)::integer FROM waiting_counts
           WHERE destination_name = q.destination) AS total,
-        (SELECT (state IN ${waiting} AND agent_reached_at IS NULL)::integer
-          FROM sessions WHERE id = q.id) AS self
+        (SELECT (${isWaiting("sessions")})::integer FROM sessions WHERE id = q.id) AS self
         OFFSET 0) c;
   END $$;
 `;
