@@ -15,18 +15,21 @@ type Outcome = { value?: unknown; error?: unknown };
  * Group commit: the writes asked for during one turn of the event loop are applied in order in one
  * transaction, committed at the next turn. Writes that need not reach the disk before they are
  * answered (an intent, evidence) settle with the commit. A durable one (an acknowledged change)
- * settles once the log's sync has carried it to disk, one sync for the batch, in the turn after:
- * the others' answers go out first. The store runs on a thread of its own (store-thread.ts), so
- * the wait for the disk holds up only that thread. Without a log to sync (synchronous=NORMAL)
+ * settles once the log's sync has carried it to disk. One sync is under way at a time, off this
+ * thread, so commits go on meanwhile; it covers what was committed before it began, and the next
+ * covers every durable write committed during it. Without a log to sync (synchronous=NORMAL)
  * every write settles with the commit.
  */
 export class GroupCommit {
   private queued: QueuedWrite[] = [];
+  /** Committed durable writes the sync under way does not cover. */
+  private unsynced: [QueuedWrite, Outcome][] = [];
+  private syncing = false;
 
   constructor(
     private readonly db: SqlDatabase,
     /** With synchronous=FULL: carries what was committed to disk (WalSync). */
-    private readonly log?: { sync(): void },
+    private readonly log?: { sync(): Promise<void> },
   ) {}
 
   /** Queues `work` for the next group commit; settles with its outcome once committed. */
@@ -41,24 +44,30 @@ export class GroupCommit {
     const batch = this.queued;
     this.queued = [];
     const outcomes = this.commit(batch);
-    const synced: [QueuedWrite, Outcome][] = [];
     batch.forEach((write, index) => {
       const outcome = outcomes[index] as Outcome; // one for each write
-      if (this.log && write.durable && !("error" in outcome)) synced.push([write, outcome]);
+      if (this.log && write.durable && !("error" in outcome)) this.unsynced.push([write, outcome]);
       else settle(write, outcome);
     });
-    if (synced.length > 0) setImmediate(() => this.syncThenSettle(synced));
+    if (this.log && this.unsynced.length > 0 && !this.syncing) void this.syncUnsynced(this.log);
   }
 
-  /** A write whose sync failed is not on disk: it fails, though committed. */
-  private syncThenSettle(writes: [QueuedWrite, Outcome][]): void {
-    try {
-      this.log?.sync();
-    } catch (error) {
-      for (const [write] of writes) write.reject(error);
-      return;
+  /** Syncs until no committed durable write is left waiting. */
+  private async syncUnsynced(log: { sync(): Promise<void> }): Promise<void> {
+    this.syncing = true;
+    while (this.unsynced.length > 0) {
+      const writes = this.unsynced;
+      this.unsynced = [];
+      try {
+        await log.sync();
+      } catch (error) {
+        // Not on disk: each fails, though committed.
+        for (const [write] of writes) write.reject(error);
+        continue;
+      }
+      for (const [write, outcome] of writes) settle(write, outcome);
     }
-    for (const [write, outcome] of writes) settle(write, outcome);
+    this.syncing = false;
   }
 
   /** One transaction for all of `batch`; the outcome of each. */

@@ -22,7 +22,7 @@ export function sqliteStore({ db, log }: SqliteFile): Store {
     timeline: new SqliteTimeline(db, commits),
     close: async () => {
       db.close();
-      log?.close();
+      await log?.close();
     },
   };
 }
