@@ -1,3 +1,4 @@
+import type { SecureContext } from "node:tls";
 import { Pool } from "undici";
 import { z } from "zod";
 import {
@@ -19,8 +20,8 @@ import type {
 export interface MaxConfSettings {
   baseUrl: string;
   timeoutMs: number;
-  /** The certificate authorities trusted over TLS, PEM (default: Node's). */
-  ca?: string[];
+  /** The TLS context whose certificate authorities are trusted (default: Node's roots). */
+  trust?: SecureContext;
   /** Told of each HTTP exchange with MaxConf. */
   observe?: ExchangeObserver;
 }
@@ -63,7 +64,7 @@ export class MaxConfRooms implements Rooms {
     this.pool = new Pool(url.origin, {
       connections: 16,
       pipelining: 1,
-      connect: { ca: settings.ca },
+      connect: { secureContext: settings.trust },
     });
     this.basePath = url.pathname.replace(/\/$/, "");
   }

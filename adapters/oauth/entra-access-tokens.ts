@@ -1,3 +1,4 @@
+import type { SecureContext } from "node:tls";
 import { Pool } from "undici";
 import { z } from "zod";
 import {
@@ -18,8 +19,8 @@ export interface EntraSettings {
   /** For MaxConf: api://{maxconf_app_client_id}/.default */
   scope: string;
   timeoutMs: number;
-  /** The certificate authorities trusted over TLS, PEM (default: Node's). */
-  ca?: string[];
+  /** The TLS context whose certificate authorities are trusted (default: Node's roots). */
+  trust?: SecureContext;
   /** Told, for each caller that had to wait for a token, of the fetch it waited on. */
   observe?: ExchangeObserver;
 }
@@ -69,7 +70,10 @@ export class EntraAccessTokens implements AccessTokens {
     const url = new URL(
       `${settings.authority.replace(/\/$/, "")}/${settings.tenant}/oauth2/v2.0/token`,
     );
-    this.pool = new Pool(url.origin, { connections: 4, connect: { ca: settings.ca } });
+    this.pool = new Pool(url.origin, {
+      connections: 4,
+      connect: { secureContext: settings.trust },
+    });
     this.tokenPath = url.pathname;
   }
 

@@ -5,7 +5,7 @@ import { JwtDeviceAuthenticator } from "../../adapters/jwt/jwt-device-authentica
 import type { ClientKeys, Clock } from "../../core/ports.ts";
 import { fetchTrusting } from "../shared/trust.ts";
 import type { ServiceConfig } from "./config.ts";
-import { upstreamRoots } from "./upstream-ca.ts";
+import { upstreamTrust } from "./upstream-ca.ts";
 
 /**
  * Device tokens checked against the app clients' keys: a file, a JWKS URL per client, or both
@@ -15,7 +15,7 @@ export function deviceAuthenticator(config: ServiceConfig, clock: Clock) {
   const sources: ClientKeys[] = [];
   if (config.BCSC_CLIENT_KEYS_FILE) sources.push(new FileClientKeys(config.BCSC_CLIENT_KEYS_FILE));
   if (config.BCSC_CLIENT_JWKS_URL) {
-    const roots = upstreamRoots(config);
+    const trust = upstreamTrust(config);
     sources.push(
       new RemoteJwksClientKeys(
         {
@@ -26,7 +26,7 @@ export function deviceAuthenticator(config: ServiceConfig, clock: Clock) {
           fetchesPerMinute: config.BCSC_CLIENT_JWKS_FETCHES_PER_MINUTE,
           maxConcurrentFetches: 16,
           timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-          fetch: roots && fetchTrusting(roots),
+          fetch: trust && fetchTrusting(trust),
         },
         clock,
       ),

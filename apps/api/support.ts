@@ -8,7 +8,7 @@ import type { Clock, Store } from "../../core/ports.ts";
 import { ReadTimeline, SearchSessions, type SupportUseCases } from "../../core/use-cases/index.ts";
 import { fetchTrusting } from "../shared/trust.ts";
 import type { ServiceConfig } from "./config.ts";
-import { upstreamRoots } from "./upstream-ca.ts";
+import { upstreamTrust } from "./upstream-ca.ts";
 
 /** What support staff may ask, over the store's timeline. */
 export function supportUseCases(store: Store, clock: Clock): SupportUseCases {
@@ -23,7 +23,7 @@ export function supportUseCases(store: Store, clock: Clock): SupportUseCases {
 
 /** Staff tokens from the tenant's Entra (the service's own tenant), with the support role. */
 export function staffAuthenticator(config: ServiceConfig, clock: Clock) {
-  const roots = upstreamRoots(config);
+  const trust = upstreamTrust(config);
   return entraStaffAuthenticator(
     {
       authority: config.ENTRA_AUTHORITY,
@@ -31,7 +31,7 @@ export function staffAuthenticator(config: ServiceConfig, clock: Clock) {
       audience: config.OPS_AUDIENCE,
       role: config.OPS_ROLE,
     },
-    { timeoutMs: config.UPSTREAM_TIMEOUT_MS, fetch: roots && fetchTrusting(roots) },
+    { timeoutMs: config.UPSTREAM_TIMEOUT_MS, fetch: trust && fetchTrusting(trust) },
     clock,
   );
 }

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
+import type { SecureContext } from "node:tls";
 import { withNodeRoots } from "../shared/trust.ts";
 import type { ServiceConfig } from "./config.ts";
 
-/** The roots upstream calls trust: Node's, plus UPSTREAM_CA_FILE's CA when it is set. */
-export function upstreamRoots(config: ServiceConfig): string[] | undefined {
+/** What upstream calls trust: Node's roots, plus UPSTREAM_CA_FILE's CA when it is set. */
+export function upstreamTrust(config: ServiceConfig): SecureContext | undefined {
   const caFile = config.UPSTREAM_CA_FILE;
   return caFile ? withNodeRoots(readFileSync(caFile, "utf8")) : undefined;
 }

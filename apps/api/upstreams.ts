@@ -10,7 +10,7 @@ import type { Clock, ExchangeObserver } from "../../core/ports.ts";
 import type { ServiceConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
-import { upstreamRoots } from "./upstream-ca.ts";
+import { upstreamTrust } from "./upstream-ca.ts";
 
 /**
  * The token server and MaxConf, each operation run under its own retry and circuit policy; each
@@ -30,7 +30,7 @@ export function connectUpstreams(
     breakerCooldownMs: config.CIRCUIT_BREAKER_COOLDOWN_SECONDS * 1000,
   };
   const policy = (options: PolicyOptions) => upstreamPolicy(options, resilience, observer);
-  const ca = upstreamRoots(config);
+  const trust = upstreamTrust(config);
   const tokens = new EntraAccessTokens(
     {
       authority: config.ENTRA_AUTHORITY,
@@ -39,7 +39,7 @@ export function connectUpstreams(
       clientSecret: config.ENTRA_CLIENT_SECRET,
       scope: config.ENTRA_SCOPE,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-      ca,
+      trust,
       observe,
     },
     clock,
@@ -49,7 +49,7 @@ export function connectUpstreams(
     {
       baseUrl: config.MAXCONF_URL,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-      ca,
+      trust,
       observe,
     },
     tokens,

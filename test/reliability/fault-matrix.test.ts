@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { resilienceDefaults } from "../../apps/api/config.ts";
 import { readDatabase } from "../support/database.ts";
-import { startTestStack, type TestStack } from "../support/stack.ts";
+import { startTestStack, type TestStack, type TestStackOptions } from "../support/stack.ts";
 
 type Upstream = "tokenServer" | "maxconf";
 interface FaultCase {
@@ -108,156 +108,169 @@ const cases: FaultCase[] = [
   { upstream: "maxconf", name: "401 always", fault: { respond: { status: 401 } }, status: 502 },
 ];
 
-describe("fault matrix: each upstream × each fault, through the simulators' control API", () => {
-  let stack: TestStack | undefined;
-  afterEach(async () => {
-    await stack?.close();
-    stack = undefined;
+/** Arms a fault at a simulator (`POST /_sim/faults`): the simulator's answer's status. */
+async function armFault(simUrl: string, fault: Record<string, unknown>): Promise<number> {
+  const armed = await fetch(`${simUrl}/_sim/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(fault),
   });
+  return armed.status;
+}
 
+/** A stack of the test's own, closed however the test ends. */
+async function withStack(options: TestStackOptions, test: (stack: TestStack) => Promise<void>) {
+  const stack = await startTestStack(options);
+  try {
+    await test(stack);
+  } finally {
+    await stack.close();
+  }
+}
+
+/**
+ * The cases run side by side, each on a stack of its own: most of a case is waiting (a
+ * Retry-After second, a timeout, a backoff), and one after another they took 20 s.
+ */
+describe.concurrent("fault matrix: each upstream × each fault, through the simulators' control API", () => {
   for (const testCase of cases) {
-    it(`${testCase.upstream}: ${testCase.name} → ${testCase.status}`, async () => {
+    it(`${testCase.upstream}: ${testCase.name} → ${testCase.status}`, async ({ expect }) => {
       let simUrl = "";
-      // Armed before the service starts, so its first token request meets the fault too.
-      stack = await startTestStack({
+      const options: TestStackOptions = {
         configure: () => ({
-          // Short where the fault is a hang, so the case does not wait long for its 504; generous
-          // elsewhere, so a loaded machine's slowness is not mistaken for one.
-          UPSTREAM_TIMEOUT_MS: "latencyMs" in testCase.fault ? "300" : "5000",
+          // Short where the fault is a hang, so the case does not wait long for its 504 — but not
+          // so short that the request is given up before it reaches the upstream (a TLS handshake
+          // on a busy machine took longer than 300 ms); generous elsewhere, so a loaded machine's
+          // slowness is not mistaken for one.
+          UPSTREAM_TIMEOUT_MS: "latencyMs" in testCase.fault ? "1000" : "5000",
           RECONCILE_INTERVAL_SECONDS: "10",
         }),
+        // Armed before the service starts, so its first token request meets the fault too.
         beforeService: async (urls) => {
           simUrl = urls[testCase.upstream];
-          const armed = await fetch(`${simUrl}/_sim/faults`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({ match: upstreamPath[testCase.upstream], ...testCase.fault }),
-          });
-          expect(armed.status).toBe(201);
+          const fault = { match: upstreamPath[testCase.upstream], ...testCase.fault };
+          expect(await armFault(simUrl, fault)).toBe(201);
         },
-      });
-
-      const app = stack.asDevice(`fault-${testCase.upstream}-${testCase.name}`);
-      const answer = await app.call("POST", "/video/v2/sessions", {
-        client_id: app.clientId,
-        device_code: app.deviceCode,
-      });
-      expect(answer.status).toBe(testCase.status);
-
-      const db = readDatabase(stack.dataDir);
-      try {
-        const sessions = db.sessionsOf(app.deviceCode);
-        if (answer.status === 201) {
-          expect(sessions).toMatchObject([
-            { id: answer.body?.session_id, state: "session_granted" },
-          ]);
-        } else {
-          expect(answer.headers.get("content-type")).toContain("application/problem+json");
-          if (testCase.retryAfter)
-            expect(answer.headers.get("retry-after")).toBe(testCase.retryAfter);
-          // A failed create leaves a failed record with its reason, or nothing: never half a session.
-          for (const session of sessions) {
-            expect(session.state).toBe("session_failed");
-            expect(session.reason).toBeTruthy();
-            expect(session.room_name).toBeNull();
-          }
-        }
-
-        // Faults cleared, time passes, the reconciler runs: MaxConf holds exactly the live rooms.
-        await fetch(`${simUrl}/_sim/faults`, { method: "DELETE" });
-        await stack.passTime(100_000);
-        await expect
-          .poll(() =>
-            stack?.simulators.maxconf
-              .rooms()
-              .map((r) => r.name)
-              .sort(),
-          )
-          .toEqual(db.liveRoomNames().sort());
-        // A held request (timeout) is journalled once its fault has answered, after the time passed.
-        const faulted = async () => {
-          const journal = await (await fetch(`${simUrl}/_sim/journal`)).json();
-          return journal.entries.some((e: { fault?: string }) => e.fault);
-        };
-        await expect.poll(faulted).toBe(true);
-
-        // The app's next try works.
-        const retried = await app.call("POST", "/video/v2/sessions", {
+      };
+      await withStack(options, async (stack) => {
+        const app = stack.asDevice(`fault-${testCase.upstream}-${testCase.name}`);
+        const answer = await app.call("POST", "/video/v2/sessions", {
           client_id: app.clientId,
           device_code: app.deviceCode,
         });
-        expect([200, 201]).toContain(retried.status);
-      } finally {
-        db.close();
-      }
+        expect(answer.status).toBe(testCase.status);
+
+        const db = readDatabase(stack.dataDir);
+        try {
+          const sessions = db.sessionsOf(app.deviceCode);
+          if (answer.status === 201) {
+            expect(sessions).toMatchObject([
+              { id: answer.body?.session_id, state: "session_granted" },
+            ]);
+          } else {
+            expect(answer.headers.get("content-type")).toContain("application/problem+json");
+            if (testCase.retryAfter)
+              expect(answer.headers.get("retry-after")).toBe(testCase.retryAfter);
+            // A failed create leaves a failed record with its reason, or nothing: never half a
+            // session.
+            for (const session of sessions) {
+              expect(session.state).toBe("session_failed");
+              expect(session.reason).toBeTruthy();
+              expect(session.room_name).toBeNull();
+            }
+          }
+
+          // Faults cleared, time passes, the reconciler runs: MaxConf holds exactly the live rooms.
+          await fetch(`${simUrl}/_sim/faults`, { method: "DELETE" });
+          await stack.passTime(100_000);
+          await expect
+            .poll(() =>
+              stack.simulators.maxconf
+                .rooms()
+                .map((r) => r.name)
+                .sort(),
+            )
+            .toEqual(db.liveRoomNames().sort());
+          // A held request (timeout) is journalled once its fault has answered, after the time
+          // passed; the cases beside it can make that take more than poll's default second.
+          const faulted = async () => {
+            const journal = await (await fetch(`${simUrl}/_sim/journal`)).json();
+            return journal.entries.some((e: { fault?: string }) => e.fault);
+          };
+          await expect.poll(faulted, { timeout: 10_000 }).toBe(true);
+
+          // The app's next try works.
+          const retried = await app.call("POST", "/video/v2/sessions", {
+            client_id: app.clientId,
+            device_code: app.deviceCode,
+          });
+          expect([200, 201]).toContain(retried.status);
+        } finally {
+          db.close();
+        }
+      });
     });
   }
 
-  it("opens the circuit after repeated failures: fast 503 with Retry-After, then recovers", async () => {
+  it("opens the circuit after repeated failures: fast 503 with Retry-After, then recovers", async ({
+    expect,
+  }) => {
     // MaxConf answers 500 at once; a generous timeout keeps a loaded machine from turning one
     // into a 504.
-    stack = await startTestStack({ configure: () => ({ UPSTREAM_TIMEOUT_MS: "5000" }) });
-    await fetch(`${stack.urls.maxconf}/_sim/faults`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        match: { method: "POST", path: "/room/create" },
-        respond: { status: 500 },
-      }),
+    await withStack({ configure: () => ({ UPSTREAM_TIMEOUT_MS: "5000" }) }, async (stack) => {
+      const fault = { match: { method: "POST", path: "/room/create" }, respond: { status: 500 } };
+      expect(await armFault(stack.urls.maxconf, fault)).toBe(201);
+      const statuses: number[] = [];
+      // Sustained failure: one more than the breaker's threshold of failures in a row.
+      for (let i = 0; i <= resilienceDefaults.CIRCUIT_BREAKER_THRESHOLD; i++) {
+        const app = stack.asDevice(`breaker-${i}`);
+        const answer = await app.call("POST", "/video/v2/sessions", {
+          client_id: app.clientId,
+          device_code: app.deviceCode,
+        });
+        statuses.push(answer.status);
+      }
+      expect(statuses.every((s) => s === 503)).toBe(true);
+      const creates = () =>
+        stack.simulators.maxconf.journal.entries().filter((e) => e.path === "/room/create").length;
+      const reached = creates();
+      for (let i = 0; i < 3; i++) {
+        const app = stack.asDevice(`breaker-more-${i}`);
+        const answer = await app.call("POST", "/video/v2/sessions", {
+          client_id: app.clientId,
+          device_code: app.deviceCode,
+        });
+        expect(answer.status).toBe(503);
+        expect(answer.headers.get("retry-after")).toBe("10");
+      }
+      expect(creates()).toBe(reached); // the open circuit answered without calling MaxConf
+      await fetch(`${stack.urls.maxconf}/_sim/faults`, { method: "DELETE" });
     });
-    const statuses: number[] = [];
-    // Sustained failure: one more than the breaker's threshold of failures in a row.
-    for (let i = 0; i <= resilienceDefaults.CIRCUIT_BREAKER_THRESHOLD; i++) {
-      const app = stack.asDevice(`breaker-${i}`);
-      const answer = await app.call("POST", "/video/v2/sessions", {
-        client_id: app.clientId,
-        device_code: app.deviceCode,
-      });
-      statuses.push(answer.status);
-    }
-    expect(statuses.every((s) => s === 503)).toBe(true);
-    const creates = () =>
-      stack?.simulators.maxconf.journal.entries().filter((e) => e.path === "/room/create").length;
-    const reached = creates();
-    for (let i = 0; i < 3; i++) {
-      const app = stack.asDevice(`breaker-more-${i}`);
-      const answer = await app.call("POST", "/video/v2/sessions", {
-        client_id: app.clientId,
-        device_code: app.deviceCode,
-      });
-      expect(answer.status).toBe(503);
-      expect(answer.headers.get("retry-after")).toBe("10");
-    }
-    expect(creates()).toBe(reached); // the open circuit answered without calling MaxConf
-    await fetch(`${stack.urls.maxconf}/_sim/faults`, { method: "DELETE" });
   });
 
-  it("keeps an owed room deletion while MaxConf is down and delivers it when it is back", async () => {
-    stack = await startTestStack({ configure: () => ({ UPSTREAM_TIMEOUT_MS: "5000" }) });
-    const app = stack.asDevice("outbox-device");
-    const created = await app.call("POST", "/video/v2/sessions", {
-      client_id: app.clientId,
-      device_code: app.deviceCode,
+  it("keeps an owed room deletion while MaxConf is down and delivers it when it is back", async ({
+    expect,
+  }) => {
+    await withStack({ configure: () => ({ UPSTREAM_TIMEOUT_MS: "5000" }) }, async (stack) => {
+      const app = stack.asDevice("outbox-device");
+      const created = await app.call("POST", "/video/v2/sessions", {
+        client_id: app.clientId,
+        device_code: app.deviceCode,
+      });
+      const room = String(created.body?.room_name);
+      const fault = { match: { method: "DELETE", path: "/room/*" }, respond: { status: 503 } };
+      expect(await armFault(stack.urls.maxconf, fault)).toBe(201);
+      const ended = await app.call("DELETE", `/video/v2/sessions/${created.body?.session_id}`);
+      expect(ended.status).toBe(204);
+      await expect
+        .poll(() => stack.simulators.maxconf.journal.entries().some((e) => e.method === "DELETE"))
+        .toBe(true);
+      expect(stack.simulators.maxconf.rooms().some((r) => r.name === room)).toBe(true);
+      await fetch(`${stack.urls.maxconf}/_sim/faults`, { method: "DELETE" });
+      await stack.passTime(60_000);
+      await expect
+        .poll(() => stack.simulators.maxconf.rooms().some((r) => r.name === room))
+        .toBe(false);
     });
-    const room = String(created.body?.room_name);
-    await fetch(`${stack.urls.maxconf}/_sim/faults`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        match: { method: "DELETE", path: "/room/*" },
-        respond: { status: 503 },
-      }),
-    });
-    const ended = await app.call("DELETE", `/video/v2/sessions/${created.body?.session_id}`);
-    expect(ended.status).toBe(204);
-    await expect
-      .poll(() => stack?.simulators.maxconf.journal.entries().some((e) => e.method === "DELETE"))
-      .toBe(true);
-    expect(stack.simulators.maxconf.rooms().some((r) => r.name === room)).toBe(true);
-    await fetch(`${stack.urls.maxconf}/_sim/faults`, { method: "DELETE" });
-    await stack.passTime(60_000);
-    await expect
-      .poll(() => stack?.simulators.maxconf.rooms().some((r) => r.name === room))
-      .toBe(false);
   });
 });
