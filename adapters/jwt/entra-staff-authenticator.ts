@@ -63,12 +63,14 @@ export class EntraStaffAuthenticator implements StaffAuthenticator {
     );
     // A remembered signer counts only while it is still in the tenant's set.
     const remembered = this.signers.get(token);
-    const signer =
-      candidates.find((jwk) => jwk === remembered) ??
-      candidates.find((jwk) => {
-        const key = this.importKey(jwk);
-        return key !== null && signatureMatches(jws, key, algorithm);
-      });
+    let signer = candidates.find((jwk) => jwk === remembered);
+    for (const jwk of signer ? [] : candidates) {
+      const key = this.importKey(jwk);
+      if (key !== null && (await signatureMatches(jws, key, algorithm))) {
+        signer = jwk;
+        break;
+      }
+    }
     if (!signer) return invalid;
     this.remember(token, signer);
     const { payload } = jws;

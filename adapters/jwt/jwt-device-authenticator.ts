@@ -95,7 +95,7 @@ export class JwtDeviceAuthenticator implements DeviceAuthenticator {
     if (candidates.length === 0) return refuse("unknown_client");
     for (const jwk of candidates) {
       const key = this.importKey(jwk, alg);
-      if (!key || !signatureMatches(jws, key, alg)) continue;
+      if (!key || !(await signatureMatches(jws, key, alg))) continue;
       const outcome = this.claimsOf(jws);
       if (!outcome.ok) return outcome;
       const { identity, exp } = outcome;

@@ -18,8 +18,20 @@ describe("the support staff's API (/ops)", () => {
   const stack = sharedTestStack();
 
   it("finds a session and shows its timeline: requests, upstream calls, statuses, a verdict", async () => {
+    // MaxConf refuses the create's token once, as expired: the create waits for a new token, so
+    // its timeline holds a token fetch (whether it waited on the one fetched at start is a race).
+    await fetch(`${stack().urls.maxconf}/_sim/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        match: { method: "POST", path: "/room/create" },
+        respond: { status: 401, body: { error: "invalid_token" } },
+        times: 1,
+      }),
+    });
     const app = stack().asDevice("ops-citizen");
     const made = await app.create();
+    expect(made.status).toBe(201);
     const id = String(made.body?.session_id);
     await app.call("POST", `/video/v2/sessions/${id}/calls`, {
       client_call_id: "ops-call",
