@@ -1,7 +1,7 @@
 import { DeviceRateLimiter } from "../../adapters/http/rate-limit.ts";
 import { openPostgresStore, type PostgresStore } from "../../adapters/postgres/postgres-store.ts";
 import type { RateLimiter } from "../../core/ports.ts";
-import { migratedDatabase } from "../support/postgres.ts";
+import { emptiedDatabase } from "../support/postgres.ts";
 import type { Instance, Target } from "./harness.ts";
 import {
   perMinute,
@@ -21,6 +21,8 @@ function caseClock() {
   return { clock: { now: () => now }, advance };
 }
 
+const postgresDatabase = emptiedDatabase();
+
 const targets = contractTargets<RateLimiter, RateLimiterControls>("rate-limiter", {
   "rate-limiter-memory": async (): Promise<Instance<RateLimiter, RateLimiterControls>> => {
     const { clock, advance } = caseClock();
@@ -31,9 +33,8 @@ const targets = contractTargets<RateLimiter, RateLimiterControls>("rate-limiter"
     };
   },
   "rate-limiter-postgres": async (): Promise<Instance<RateLimiter, SharedRateLimiterControls>> => {
-    const database = await migratedDatabase();
     const { clock, advance } = caseClock();
-    const settings = { url: database.url, poolSize: 4, statementTimeoutMs: 5000 };
+    const settings = { url: await postgresDatabase(), poolSize: 4, statementTimeoutMs: 5000 };
     const opened: PostgresStore[] = [];
     const replica = async () => {
       const store = await openPostgresStore(settings, () => {});
@@ -45,7 +46,6 @@ const targets = contractTargets<RateLimiter, RateLimiterControls>("rate-limiter"
       controls: { advance, anotherReplica: replica },
       close: async () => {
         await Promise.all(opened.map((store) => store.store.close()));
-        await database.drop();
       },
     };
   },

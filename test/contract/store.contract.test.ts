@@ -12,7 +12,7 @@ import { migrate } from "../../adapters/sqlite/migrations.ts";
 import { sqliteStore } from "../../adapters/sqlite/sqlite-store.ts";
 import { storeInThread } from "../../adapters/sqlite/store-thread.ts";
 import type { Store } from "../../core/ports.ts";
-import { migratedDatabase } from "../support/postgres.ts";
+import { emptiedDatabase } from "../support/postgres.ts";
 import { InMemoryData } from "./fakes/in-memory-sessions.ts";
 import { inMemoryStore } from "./fakes/in-memory-store.ts";
 import type { Instance } from "./harness.ts";
@@ -62,15 +62,16 @@ function sqliteTarget(open: (path: string) => Promise<Store>) {
 const inThisThread = (open: (path: string) => SqliteFile) => async (path: string) =>
   sqliteStore(open(path));
 
+const postgresDatabase = emptiedDatabase();
+
 const targets = contractTargets<Store, StoreControls>("store", {
   "store-fake": async () => {
     const data = new InMemoryData();
     return instance(async () => inMemoryStore(data));
   },
   "store-postgres": async () => {
-    const database = await migratedDatabase();
-    const settings = { url: database.url, poolSize: 4, statementTimeoutMs: 5000 };
-    return instance(async () => (await openPostgresStore(settings, () => {})).store, database.drop);
+    const settings = { url: await postgresDatabase(), poolSize: 4, statementTimeoutMs: 5000 };
+    return instance(async () => (await openPostgresStore(settings, () => {})).store);
   },
   // FULL: acknowledged writes are answered once the log is synced (adapters/sqlite/group-commit.ts).
   "store-sqlite": sqliteTarget(inThisThread((path) => openBetterSqlite(path, "FULL"))),

@@ -12,7 +12,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** A PostgreSQL server the tests may make databases on: TEST_DATABASE_URL, or one started here. */
     postgresUrl: string;
-    /** A database on it at the current schema, to copy (migratedDatabase()). */
+    /** A database on it at the current schema, to copy (emptiedDatabase()). */
     postgresMigratedTemplate: string;
   }
 }
