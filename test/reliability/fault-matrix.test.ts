@@ -139,9 +139,9 @@ describe.concurrent("fault matrix: each upstream × each fault, through the simu
       const options: TestStackOptions = {
         configure: () => ({
           // Short where the fault is a hang, so the case does not wait long for its 504 — but not
-          // so short that the request is given up before it reaches the upstream (a TLS handshake
-          // on a busy machine took longer than 300 ms); generous elsewhere, so a loaded machine's
-          // slowness is not mistaken for one.
+          // so short that the request is given up before it reaches the upstream (a connect and
+          // TLS handshake on a busy machine can take longer than 300 ms); generous elsewhere, so
+          // a loaded machine's slowness is not mistaken for one.
           UPSTREAM_TIMEOUT_MS: "latencyMs" in testCase.fault ? "1000" : "5000",
           RECONCILE_INTERVAL_SECONDS: "10",
         }),
