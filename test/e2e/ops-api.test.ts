@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { simControl } from "../contract/sim-control.ts";
 import { readDatabase } from "../support/database.ts";
 import { sharedTestStack, type TestStack } from "../support/stack.ts";
 
@@ -20,14 +21,10 @@ describe("the support staff's API (/ops)", () => {
   it("finds a session and shows its timeline: requests, upstream calls, statuses, a verdict", async () => {
     // MaxConf refuses the create's token once, as expired: the create waits for a new token, so
     // its timeline holds a token fetch (whether it waited on the one fetched at start is a race).
-    await fetch(`${stack().urls.maxconf}/_sim/faults`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        match: { method: "POST", path: "/room/create" },
-        respond: { status: 401, body: { error: "invalid_token" } },
-        times: 1,
-      }),
+    await simControl(stack().urls.maxconf).fault({
+      match: { method: "POST", path: "/room/create" },
+      respond: { status: 401, body: { error: "invalid_token" } },
+      times: 1,
     });
     const app = stack().asDevice("ops-citizen");
     const made = await app.create();

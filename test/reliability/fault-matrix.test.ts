@@ -1,5 +1,6 @@
 import { describe, it } from "vitest";
 import { resilienceDefaults } from "../../apps/api/config.ts";
+import { simControl } from "../contract/sim-control.ts";
 import { readDatabase } from "../support/database.ts";
 import { startTestStack, type TestStack, type TestStackOptions } from "../support/stack.ts";
 
@@ -108,16 +109,6 @@ const cases: FaultCase[] = [
   { upstream: "maxconf", name: "401 always", fault: { respond: { status: 401 } }, status: 502 },
 ];
 
-/** Arms a fault at a simulator (`POST /_sim/faults`): the simulator's answer's status. */
-async function armFault(simUrl: string, fault: Record<string, unknown>): Promise<number> {
-  const armed = await fetch(`${simUrl}/_sim/faults`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(fault),
-  });
-  return armed.status;
-}
-
 /** A stack of the test's own, closed however the test ends. */
 async function withStack(options: TestStackOptions, test: (stack: TestStack) => Promise<void>) {
   const stack = await startTestStack(options);
@@ -149,7 +140,7 @@ describe.concurrent("fault matrix: each upstream × each fault, through the simu
         beforeService: async (urls) => {
           simUrl = urls[testCase.upstream];
           const fault = { match: upstreamPath[testCase.upstream], ...testCase.fault };
-          expect(await armFault(simUrl, fault)).toBe(201);
+          await simControl(simUrl).fault(fault);
         },
       };
       await withStack(options, async (stack) => {
@@ -219,7 +210,7 @@ describe.concurrent("fault matrix: each upstream × each fault, through the simu
     // into a 504.
     await withStack({ configure: () => ({ UPSTREAM_TIMEOUT_MS: "5000" }) }, async (stack) => {
       const fault = { match: { method: "POST", path: "/room/create" }, respond: { status: 500 } };
-      expect(await armFault(stack.urls.maxconf, fault)).toBe(201);
+      await simControl(stack.urls.maxconf).fault(fault);
       const statuses: number[] = [];
       // Sustained failure: one more than the breaker's threshold of failures in a row.
       for (let i = 0; i <= resilienceDefaults.CIRCUIT_BREAKER_THRESHOLD; i++) {
@@ -259,7 +250,7 @@ describe.concurrent("fault matrix: each upstream × each fault, through the simu
       });
       const room = String(created.body?.room_name);
       const fault = { match: { method: "DELETE", path: "/room/*" }, respond: { status: 503 } };
-      expect(await armFault(stack.urls.maxconf, fault)).toBe(201);
+      await simControl(stack.urls.maxconf).fault(fault);
       const ended = await app.call("DELETE", `/video/v2/sessions/${created.body?.session_id}`);
       expect(ended.status).toBe(204);
       await expect
