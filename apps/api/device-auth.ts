@@ -1,3 +1,4 @@
+import type { SecureContext } from "node:tls";
 import { ChainedClientKeys } from "../../adapters/client-keys/chained-client-keys.ts";
 import { FileClientKeys } from "../../adapters/client-keys/file-client-keys.ts";
 import { RemoteJwksClientKeys } from "../../adapters/client-keys/remote-jwks-client-keys.ts";
@@ -5,17 +6,19 @@ import { JwtDeviceAuthenticator } from "../../adapters/jwt/jwt-device-authentica
 import type { ClientKeys, Clock } from "../../core/ports.ts";
 import { fetchTrusting } from "../shared/trust.ts";
 import type { ServiceConfig } from "./config.ts";
-import { upstreamTrust } from "./upstream-ca.ts";
 
 /**
  * Device tokens checked against the app clients' keys: a file, a JWKS URL per client, or both
  * (the file's clients first).
  */
-export function deviceAuthenticator(config: ServiceConfig, clock: Clock) {
+export function deviceAuthenticator(
+  config: ServiceConfig,
+  trust: SecureContext | undefined,
+  clock: Clock,
+) {
   const sources: ClientKeys[] = [];
   if (config.BCSC_CLIENT_KEYS_FILE) sources.push(new FileClientKeys(config.BCSC_CLIENT_KEYS_FILE));
   if (config.BCSC_CLIENT_JWKS_URL) {
-    const trust = upstreamTrust(config);
     sources.push(
       new RemoteJwksClientKeys(
         {

@@ -11,6 +11,7 @@ import { readinessChecks, within } from "./readiness.ts";
 import type { OpenStorage } from "./storage.ts";
 import { staffAuthenticator, supportUseCases } from "./support.ts";
 import { recordExchanges } from "./timeline-recording.ts";
+import { upstreamTrust } from "./upstream-ca.ts";
 import { connectUpstreams, observeUpstreams } from "./upstreams.ts";
 import { wireUseCases } from "./use-cases.ts";
 import { startWorkers } from "./workers.ts";
@@ -22,8 +23,10 @@ export async function buildService(config: ServiceConfig, clock: Timers, openSto
   const logger = createLogger(config.LOG_LEVEL);
   const { store, rateLimiter, jobLocks } = await openStorage(config, clock, logger);
   const metrics = createMetrics(store.status);
+  const trust = upstreamTrust(config);
   const upstreams = connectUpstreams(
     config,
+    trust,
     clock,
     observeUpstreams(metrics, logger),
     recordExchanges(store.timeline, clock),
@@ -31,14 +34,14 @@ export async function buildService(config: ServiceConfig, clock: Timers, openSto
   const { useCases, jobs } = wireUseCases(config, clock, store, upstreams.rooms);
   const app = createHttpApp({
     useCases,
-    authenticator: deviceAuthenticator(config, clock),
+    authenticator: deviceAuthenticator(config, trust, clock),
     basePath: config.API_BASE_PATH,
     rateLimiter,
     logError: (message, error) => logger.error({ error: String(error) }, message),
     observe: observeRequests(createRequestLogger(config.LOG_LEVEL), metrics, store.timeline, clock),
     ops: {
       support: supportUseCases(store, clock),
-      authenticator: staffAuthenticator(config, clock),
+      authenticator: staffAuthenticator(config, trust, clock),
       clock,
       logDenied: (reason, path) => logger.warn({ reason, path }, "ops request refused"),
     },

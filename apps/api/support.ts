@@ -1,3 +1,4 @@
+import type { SecureContext } from "node:tls";
 import { RemoteJwksClientKeys } from "../../adapters/client-keys/remote-jwks-client-keys.ts";
 import {
   EntraStaffAuthenticator,
@@ -8,7 +9,6 @@ import type { Clock, Store } from "../../core/ports.ts";
 import { ReadTimeline, SearchSessions, type SupportUseCases } from "../../core/use-cases/index.ts";
 import { fetchTrusting } from "../shared/trust.ts";
 import type { ServiceConfig } from "./config.ts";
-import { upstreamTrust } from "./upstream-ca.ts";
 
 /** What support staff may ask, over the store's timeline. */
 export function supportUseCases(store: Store, clock: Clock): SupportUseCases {
@@ -22,8 +22,11 @@ export function supportUseCases(store: Store, clock: Clock): SupportUseCases {
 }
 
 /** Staff tokens from the tenant's Entra (the service's own tenant), with the support role. */
-export function staffAuthenticator(config: ServiceConfig, clock: Clock) {
-  const trust = upstreamTrust(config);
+export function staffAuthenticator(
+  config: ServiceConfig,
+  trust: SecureContext | undefined,
+  clock: Clock,
+) {
   return entraStaffAuthenticator(
     {
       authority: config.ENTRA_AUTHORITY,

@@ -1,3 +1,4 @@
+import type { SecureContext } from "node:tls";
 import { MaxConfRooms } from "../../adapters/maxconf/maxconf-rooms.ts";
 import { EntraAccessTokens } from "../../adapters/oauth/entra-access-tokens.ts";
 import {
@@ -10,7 +11,6 @@ import type { Clock, ExchangeObserver } from "../../core/ports.ts";
 import type { ServiceConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
-import { upstreamTrust } from "./upstream-ca.ts";
 
 /**
  * The token server and MaxConf, each operation run under its own retry and circuit policy; each
@@ -18,6 +18,7 @@ import { upstreamTrust } from "./upstream-ca.ts";
  */
 export function connectUpstreams(
   config: ServiceConfig,
+  trust: SecureContext | undefined,
   clock: Clock,
   observer: UpstreamObserver,
   observe: ExchangeObserver,
@@ -30,7 +31,6 @@ export function connectUpstreams(
     breakerCooldownMs: config.CIRCUIT_BREAKER_COOLDOWN_SECONDS * 1000,
   };
   const policy = (options: PolicyOptions) => upstreamPolicy(options, resilience, observer);
-  const trust = upstreamTrust(config);
   const tokens = new EntraAccessTokens(
     {
       authority: config.ENTRA_AUTHORITY,
