@@ -5,7 +5,7 @@ import type {
   StaffAuthentication,
   StaffAuthenticator,
 } from "../../core/ports.ts";
-import { checkTimeClaims, decodeJws, signatureMatches, verificationKey } from "./compact-jws.ts";
+import { checkTimeClaims, decodeJws, signerAmong, verificationKey } from "./compact-jws.ts";
 
 export interface EntraStaffSettings {
   /** e.g. https://login.microsoftonline.com (the tenant is appended). */
@@ -63,14 +63,9 @@ export class EntraStaffAuthenticator implements StaffAuthenticator {
     );
     // A remembered signer counts only while it is still in the tenant's set.
     const remembered = this.signers.get(token);
-    let signer = candidates.find((jwk) => jwk === remembered);
-    for (const jwk of signer ? [] : candidates) {
-      const key = this.importKey(jwk);
-      if (key !== null && (await signatureMatches(jws, key, algorithm))) {
-        signer = jwk;
-        break;
-      }
-    }
+    const signer =
+      candidates.find((jwk) => jwk === remembered) ??
+      (await signerAmong(jws, algorithm, candidates, (jwk) => this.importKey(jwk)));
     if (!signer) return invalid;
     this.remember(token, signer);
     const { payload } = jws;

@@ -12,7 +12,7 @@ import {
   checkTimeClaims,
   type DecodedJws,
   decodeJws,
-  signatureMatches,
+  signerAmong,
   verificationKey,
 } from "./compact-jws.ts";
 
@@ -93,17 +93,16 @@ export class JwtDeviceAuthenticator implements DeviceAuthenticator {
       (jwk) => (!kid || jwk.kid === kid) && (!jwk.alg || jwk.alg === alg),
     );
     if (candidates.length === 0) return refuse("unknown_client");
-    for (const jwk of candidates) {
-      const key = this.importKey(jwk, alg);
-      if (!key || !(await signatureMatches(jws, key, alg))) continue;
-      const outcome = this.claimsOf(jws);
-      if (!outcome.ok) return outcome;
-      const { identity, exp } = outcome;
-      // One literal: entries share a hidden class (spread from the outcome, each had its own).
-      this.remember(digest, { identity, key: jwk, kid, exp });
-      return { ok: true, identity };
-    }
-    return refuse("bad_signature");
+    const jwk = await signerAmong(jws, alg, candidates, (candidate) =>
+      this.importKey(candidate, alg),
+    );
+    if (!jwk) return refuse("bad_signature");
+    const outcome = this.claimsOf(jws);
+    if (!outcome.ok) return outcome;
+    const { identity, exp } = outcome;
+    // One literal: entries share a hidden class (spread from the outcome, each had its own).
+    this.remember(digest, { identity, key: jwk, kid, exp });
+    return { ok: true, identity };
   }
 
   private nowSeconds(): number {
