@@ -120,9 +120,12 @@ function signatureMatches(jws: DecodedJws, key: KeyObject, alg: string): Promise
   const algorithm = algorithms[alg];
   if (!algorithm) return Promise.resolve(false);
   const data = Buffer.from(jws.signingInput);
-  const saltLength = digestBytes[algorithm.digest ?? ""];
   const signer = algorithm.pss
-    ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }
+    ? {
+        key,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: digestBytes[algorithm.digest ?? ""],
+      }
     : algorithm.curve
       ? { key, dsaEncoding: "ieee-p1363" as const }
       : key;

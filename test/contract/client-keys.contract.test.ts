@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { FileClientKeys } from "../../adapters/client-keys/file-client-keys.ts";
 import { RemoteJwksClientKeys } from "../../adapters/client-keys/remote-jwks-client-keys.ts";
 import { systemClock, VirtualClock } from "../../simulators/index.ts";
+import { sharedFixture } from "../support/shared-fixture.ts";
 import {
   type ClientKeysSubject,
   clientKeysContract,
@@ -11,7 +12,6 @@ import {
   registeredKeys,
 } from "./client-keys.contract.ts";
 import { InMemoryClientKeys } from "./fakes/in-memory-client-keys.ts";
-import { sharedFixture } from "./harness.ts";
 import { startJwksHost } from "./jwks-host.ts";
 import { contractTargets, setting } from "./targets.ts";
 

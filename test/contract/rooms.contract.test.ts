@@ -9,9 +9,9 @@ import {
   startWiredStack,
   tenant,
 } from "../simulators/wired-stack.ts";
+import { sharedFixture } from "../support/shared-fixture.ts";
 import { FakeAccessTokens } from "./fakes/fake-access-tokens.ts";
 import { FakeRooms, type RoomOperation } from "./fakes/fake-rooms.ts";
-import { sharedFixture } from "./harness.ts";
 import { expectConformingJournals } from "./openapi-conformance.ts";
 import { type RoomsControls, roomsContract } from "./rooms.contract.ts";
 import { simControl } from "./sim-control.ts";

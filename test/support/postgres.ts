@@ -1,6 +1,6 @@
 import pg from "pg";
 import { inject } from "vitest";
-import { sharedFixture } from "../contract/harness.ts";
+import { sharedFixture } from "./shared-fixture.ts";
 
 export interface TestDatabase {
   url: string;
