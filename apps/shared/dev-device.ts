@@ -43,9 +43,17 @@ export function readDevDevice(dataDir: string): DevDevice {
   return { ...device, keysFile: join(dir, "client-keys.json") };
 }
 
+/** Each device's private key, imported once (an RSA key takes about a millisecond to import). */
+const importedKeys = new WeakMap<JWK, ReturnType<typeof importJWK>>();
+
 /** A device token as the shipped app makes it: only client_id and device_code, no iat or exp. */
 export async function signDeviceToken(device: DevDevice, deviceCode: string): Promise<string> {
-  const key = await importJWK(device.privateJwk, algorithm);
+  let imported = importedKeys.get(device.privateJwk);
+  if (!imported) {
+    imported = importJWK(device.privateJwk, algorithm);
+    importedKeys.set(device.privateJwk, imported);
+  }
+  const key = await imported;
   return new SignJWT({ client_id: device.clientId, device_code: deviceCode })
     .setProtectedHeader({ alg: algorithm, kid: device.kid, typ: "JWT" })
     .sign(key);

@@ -1,8 +1,9 @@
-import { mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import { signDeviceToken } from "../../apps/shared/dev-device.ts";
+import { ensureDevDevice, signDeviceToken } from "../../apps/shared/dev-device.ts";
+import { devAppClientId } from "../../apps/stack/compose-stack.ts";
 import { type StackOptions, startStack } from "../../apps/stack/stack.ts";
 import { VirtualClock } from "../../simulators/control/clock.ts";
 import { testTls } from "./dev-tls.ts";
@@ -11,6 +12,21 @@ import { simSeed } from "./sim-seed.ts";
 export interface TestStackOptions extends Partial<StackOptions> {
   /** Extra service settings, given the stack's data folder (for files a setting names). */
   configure?: (dataDir: string) => Record<string, string>;
+}
+
+/** The folder of one dev device for this process's stacks (an RSA key pair takes 100–200 ms). */
+let devDeviceDir: Promise<string> | undefined;
+
+/** A new data folder holding the process's dev device, as a stack started before would. */
+async function dataDirWithDevice(): Promise<string> {
+  devDeviceDir ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bcsc-device-"));
+    await ensureDevDevice(dir, devAppClientId);
+    return join(dir, "dev-device");
+  })();
+  const dataDir = mkdtempSync(join(tmpdir(), "bcsc-stack-"));
+  cpSync(await devDeviceDir, join(dataDir, "dev-device"), { recursive: true });
+  return dataDir;
 }
 
 /**
@@ -22,7 +38,7 @@ export async function startTestStack(options: TestStackOptions = {}) {
   const { configure, ...stackOptions } = options;
   const clock = new VirtualClock(Date.parse("2026-11-25T18:00:00Z"));
   const seed = simSeed(424242);
-  const dataDir = mkdtempSync(join(tmpdir(), "bcsc-stack-"));
+  const dataDir = await dataDirWithDevice();
   const stack = await startStack({
     ports: { api: 0, tokenServer: 0, maxconf: 0, pexip: 0 },
     dataDir,
