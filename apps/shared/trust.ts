@@ -1,13 +1,22 @@
 import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
 import { Agent, fetch as undiciFetch } from "undici";
 
+/** The contexts made in this process, by the CA they add. */
+const contexts = new Map<string, SecureContext>();
+
 /**
  * Node's own trusted roots plus a CA of ours (PEM): trusting it distrusts no public site. Made once
- * and shared by the connections and clients that trust it: parsing the ~150 roots takes ~27 ms of
- * CPU, which `ca` given to each connection spent again on every connect.
+ * per CA and shared by every connection and client in the process that trusts it: parsing the
+ * ~150 roots takes 30–60 ms of CPU, which `ca` given to each connection spent again on every
+ * connect.
  */
 export function withNodeRoots(caPem: string): SecureContext {
-  return createSecureContext({ ca: [...rootCertificates, caPem] });
+  let context = contexts.get(caPem);
+  if (!context) {
+    context = createSecureContext({ ca: [...rootCertificates, caPem] });
+    contexts.set(caPem, context);
+  }
+  return context;
 }
 
 /**
