@@ -8,6 +8,7 @@ import { freePort } from "../support/free-port.ts";
 export interface BenchPostgres {
   /** A new, empty database on the server: its postgres://… URL. */
   database(name: string): Promise<string>;
+  /** Stops the server; a second call waits for the first. */
   stop(): Promise<void>;
 }
 
@@ -23,6 +24,8 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
     port: await freePort(),
     persistent: false,
   });
+  /** Stopped once its rows are done, and again (harmlessly) by the run's clean-up. */
+  let stopping: Promise<void> | undefined;
   return {
     async database(name) {
       const admin = new pg.Client({ connectionString: server.url });
@@ -36,6 +39,9 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
       url.pathname = `/${name}`;
       return url.toString();
     },
-    stop: () => server.stop(),
+    stop: () => {
+      stopping ??= server.stop();
+      return stopping;
+    },
   };
 }

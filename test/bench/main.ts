@@ -138,9 +138,8 @@ async function run() {
   const comparing = wanted("create") || wanted("calls");
   const timing = { rounds, roundSeconds, warmUpSeconds, createWarmUp };
   const storeBench = { device, progress, timing };
-  let held: HeldSessions | undefined;
   let forService: Simulators | undefined;
-  if ((["start", "tokens", "create", "calls", "memory", "postgres"] as const).some(wanted)) {
+  if ((["start", "tokens", "create", "calls", "postgres"] as const).some(wanted)) {
     const [simulators, forBaseline] = await Promise.all([
       track(startSimulators(dir, "simulators-service")),
       comparing || wanted("postgres")
@@ -187,17 +186,11 @@ async function run() {
       };
       rows.push(...(await storeComparisons(onPostgres, baseline, postgresRows, sides, storeBench)));
       await Promise.all([onPostgres.child.stop(), baseline.child.stop()]);
+      // Not left running: the autovacuum and checkpoints owed for the creates would take CPU
+      // from the rows after.
+      await postgres.stop();
     }
     await forBaseline?.child.stop();
-    if (wanted("memory")) {
-      // A service of its own, on simulators of its own: the bar is the memory of 10,000 live
-      // sessions, not of the throughput rows' traffic before them, nor of reconciling the rooms
-      // those rows left at MaxConf (tens of thousands, listed at start and every minute).
-      progress(`memory with ${liveSessionsForMemory.toLocaleString("en-US")} live sessions`);
-      const own = await track(startSimulators(dir, "simulators-memory"));
-      const fresh = await track(startService(own, serviceOptions("memory")));
-      held = await holdLiveSessions(fresh, device);
-    }
   }
   if (wanted("tokens")) {
     progress("a simulated day of token refreshes");
@@ -210,15 +203,24 @@ async function run() {
   if (wanted("ops")) {
     rows.push(...(await opsReadRows({ dir, device, serviceOptions, progress })));
   }
-  if (held) {
-    progress("memory at rest");
-    await memoryRows(held);
-  }
   await forService?.child.stop();
   if (wanted("cluster")) {
     progress("three replicas on one PostgreSQL");
     const bench = { dir, device, serviceOptions, track, stops, progress, timing };
     rows.push(...(await clusterRows(bench)));
+  }
+  if (wanted("memory")) {
+    // Last, and alone: a service of its own, on simulators of its own (the bar is the memory of
+    // 10,000 live sessions, not of the throughput rows' traffic, nor of reconciling the rooms
+    // those rows left at MaxConf); and its reconciliation, a pass over its 10,000 rooms every
+    // minute while it rests, falls in no other row's rounds.
+    progress(`memory with ${liveSessionsForMemory.toLocaleString("en-US")} live sessions`);
+    const own = await track(startSimulators(dir, "simulators-memory"));
+    const fresh = await track(startService(own, serviceOptions("memory")));
+    const held = await holdLiveSessions(fresh, device);
+    progress("memory at rest");
+    await memoryRows(held);
+    await own.child.stop();
   }
 }
 
