@@ -11,6 +11,7 @@ import { ensureDevDevice } from "../shared/dev-device.ts";
 import { devTlsDir, ensureDevTls } from "../shared/dev-tls.ts";
 import { startEmbeddedPostgres } from "../shared/embedded-postgres.ts";
 import { portFromEnv } from "../shared/env-port.ts";
+import { portsInUse } from "./ports-in-use.ts";
 
 /**
  * `npm run start:cluster`: an embedded PostgreSQL, the three simulators, and REPLICAS processes of
@@ -40,6 +41,23 @@ const credentials = {
   ENTRA_CLIENT_ID: env.ENTRA_CLIENT_ID ?? "bcsc-video-api",
   ENTRA_CLIENT_SECRET: env.ENTRA_CLIENT_SECRET ?? "dev-client-secret",
 };
+
+// A stack already on these ports (npm start, another cluster) would answer the readiness checks
+// below in this one's place while its replicas failed to bind, one after another.
+const taken = await portsInUse({
+  PORT: port,
+  TOKEN_SERVER_PORT: ports.tokenServer,
+  MAXCONF_PORT: ports.maxconf,
+  PEXIP_PORT: ports.pexip,
+  POSTGRES_PORT: ports.postgres,
+});
+if (taken.length > 0) {
+  console.error(
+    `npm run start:cluster: in use already: ${taken.join(", ")} (is npm start, or another ` +
+      'cluster, still running? Stop it, or choose other ports: README, "Running several replicas")',
+  );
+  process.exit(1);
+}
 
 const signals = ["SIGINT", "SIGTERM"] as const;
 // Who listened for the signals before embedded-postgres was loaded (it adds its own, below).

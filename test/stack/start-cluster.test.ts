@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -86,6 +88,24 @@ describe("npm run start:cluster", () => {
     expect((await inFlight).status).toBe(201);
     expect(await cluster.exited).toBe(0);
     await expect.poll(() => stillRunning(cluster?.pid ?? 0), { timeout: 5_000 }).toEqual([]);
+  });
+
+  it("starts nothing and names the port when one of its ports is in use (npm start still running)", async () => {
+    const other = createServer();
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    const busy = (other.address() as AddressInfo).port;
+    const child = spawn(process.execPath, startCluster, {
+      env: { ...process.env, ...(await settings()), MAXCONF_PORT: String(busy) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    for (const stream of [child.stdout, child.stderr])
+      stream.on("data", (chunk) => (output += chunk));
+    const code = await new Promise((resolve) => child.once("exit", resolve));
+    other.close();
+    expect(code, output).toBe(1);
+    expect(output).toContain(`in use already: MAXCONF_PORT ${busy}`);
+    expect(output).not.toContain("cluster is up");
   });
 
   it("stops every process it started when the SIGTERM comes while it starts (the simulators up, the replicas not yet)", async () => {
