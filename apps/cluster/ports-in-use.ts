@@ -5,9 +5,7 @@ function inUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
     probe.once("error", () => resolve(true));
-    probe.listen({ port, host: "127.0.0.1", exclusive: true }, () =>
-      probe.close(() => resolve(false)),
-    );
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(false)));
   });
 }
 
