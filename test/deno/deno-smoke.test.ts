@@ -10,7 +10,12 @@ import { readDevCa } from "../../apps/shared/dev-tls.ts";
 import { fetchTrusting, withNodeRoots } from "../../apps/shared/trust.ts";
 import type { JournalEntry } from "../../simulators/index.ts";
 import { freshDatabase } from "../support/postgres.ts";
-import { repositoryRoot, type StackProcess, startStackProcess } from "../support/stack-process.ts";
+import {
+  repositoryRoot,
+  type StackProcess,
+  stackTestTimeoutMs,
+  startStackProcess,
+} from "../support/stack-process.ts";
 
 /**
  * The stack as a Deno child process on free ports, the mobile app's whole flow against it over
@@ -38,7 +43,7 @@ describe.each([
       ...(database ? { DATABASE_URL: database.url } : {}),
     });
     trustingItsCa = fetchTrusting(withNodeRoots(readDevCa(dataDir)));
-  });
+  }, stackTestTimeoutMs);
 
   afterAll(async () => {
     await deno?.stop("SIGKILL");

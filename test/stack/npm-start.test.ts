@@ -6,7 +6,12 @@ import { ensureDevDevice, readDevDevice, signDeviceToken } from "../../apps/shar
 import { readDevCa } from "../../apps/shared/dev-tls.ts";
 import { fetchTrusting, withNodeRoots } from "../../apps/shared/trust.ts";
 import type { JournalEntry } from "../../simulators/index.ts";
-import { runToExit, type StackProcess, startStackProcess } from "../support/stack-process.ts";
+import {
+  runToExit,
+  type StackProcess,
+  stackTestTimeoutMs,
+  startStackProcess,
+} from "../support/stack-process.ts";
 
 // What `npm start` runs: node itself (no tsx CLI between it and the signals it is sent).
 const npmStart = ["--import", "tsx", "apps/stack/main.ts"];
@@ -53,7 +58,7 @@ describe("npm start with an integrator's settings", () => {
       ...credentials,
     });
     trustingItsCa = fetchTrusting(withNodeRoots(readDevCa(dataDir)));
-  });
+  }, stackTestTimeoutMs);
   afterAll(async () => {
     await stack?.stop("SIGKILL");
     rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,11 @@ import { readDevCa } from "../../apps/shared/dev-tls.ts";
 import { fetchTrusting, withNodeRoots } from "../../apps/shared/trust.ts";
 import { simControl } from "../contract/sim-control.ts";
 import { freePort } from "../support/free-port.ts";
-import { type StackProcess, startStackProcess } from "../support/stack-process.ts";
+import {
+  type StackProcess,
+  stackTestTimeoutMs,
+  startStackProcess,
+} from "../support/stack-process.ts";
 
 // What `npm run start:cluster` runs: node itself, so a signal sent to it reaches its handler.
 const startCluster = ["--import", "tsx", "apps/cluster/main.ts"];
@@ -35,7 +39,7 @@ function stillRunning(group: number): string[] {
  * `npm run start:cluster` as a developer runs it and stops it: `kill` (SIGTERM) to the process they
  * started, which takes its replicas, its simulators and its PostgreSQL down with it.
  */
-describe("npm run start:cluster", () => {
+describe("npm run start:cluster", { timeout: stackTestTimeoutMs }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), "start-cluster-"));
   let cluster: StackProcess | undefined;
   afterAll(async () => {

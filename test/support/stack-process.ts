@@ -2,7 +2,11 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
-const readyTimeoutMs = 12_000;
+// A cluster (PostgreSQL, simulators, replicas) starts in ~6 s alone, but took over 12 s with the
+// whole suite on two cores busy from outside too: the wait is for a hang, not a speed check.
+const readyTimeoutMs = 45_000;
+/** For a test (or hook) that starts a stack: the start's wait and some room after it. */
+export const stackTestTimeoutMs = 60_000;
 
 export interface StackProcess {
   /** Where the start banner says everything is. */
