@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,6 +9,7 @@ import { fetchTrusting, withNodeRoots } from "../../apps/shared/trust.ts";
 import { simControl } from "../contract/sim-control.ts";
 import { freePort } from "../support/free-port.ts";
 import {
+  runToExit,
   type StackProcess,
   stackTestTimeoutMs,
   startStackProcess,
@@ -98,16 +98,13 @@ describe("npm run start:cluster", { timeout: stackTestTimeoutMs }, () => {
     const other = createServer();
     await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
     const busy = (other.address() as AddressInfo).port;
-    const child = spawn(process.execPath, startCluster, {
-      env: { ...process.env, ...(await settings()), MAXCONF_PORT: String(busy) },
-      stdio: ["ignore", "pipe", "pipe"],
+    const run = await runToExit(process.execPath, startCluster, {
+      ...(await settings()),
+      MAXCONF_PORT: String(busy),
     });
-    let output = "";
-    for (const stream of [child.stdout, child.stderr])
-      stream.on("data", (chunk) => (output += chunk));
-    const code = await new Promise((resolve) => child.once("exit", resolve));
     other.close();
-    expect(code, output).toBe(1);
+    const output = run.stdout + run.stderr;
+    expect(run.code, output).toBe(1);
     expect(output).toContain(`in use already: MAXCONF_PORT ${busy}`);
     expect(output).not.toContain("cluster is up");
   });
